@@ -1,0 +1,289 @@
+//! fanzha (反诈): a static-site generator for anti-fraud public education in Chinese.
+//!
+//! The build is a pipeline of named stages, one module each:
+//! `load → frontmatter → validate → resolve → markdown → render → output → search`.
+//! Every stage collects all the problems of a run before the build stops, and nothing is written
+//! to the output until every check has passed (see `output`). `main.rs` is a thin CLI over
+//! [`build`], [`check`] and [`scaffold`].
+
+pub mod config;
+pub mod error;
+pub mod frontmatter;
+pub mod handbook;
+pub mod law;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod privacy;
+pub mod qr;
+pub mod render;
+pub mod resolve;
+pub mod slug;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::error::{BuildError, Errors, SourceError};
+use crate::markdown::{MdOptions, Rendered};
+use crate::model::Date;
+use crate::resolve::{ResolveOptions, Site};
+
+/// The statute, built in for sites that do not name their own copy in `site.toml`.
+pub const BUNDLED_LAW: &str = include_str!("../data/anti-telecom-fraud-law-2022.md");
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    /// Overrides `base_url` from `site.toml` (e.g. for a preview under another address).
+    pub base_url: Option<String>,
+    /// Include drafts and future-dated pages.
+    pub drafts: bool,
+    /// The date scheduled and expiring pages are judged against (default: today in China).
+    pub today: Option<Date>,
+}
+
+impl Options {
+    pub fn new(root: impl Into<PathBuf>) -> Options {
+        let root = root.into();
+        Options { output: root.join("public"), root, base_url: None, drafts: false, today: None }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// Per stage: (name, time).
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The checked, resolved site with every page body rendered: what `check` verifies and `build` writes.
+pub struct Prepared {
+    pub site: Site,
+    pub bodies: Vec<Rendered>,
+    pub assets: Vec<load::Asset>,
+    pub templates: render::Templates,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+struct Timer(Instant, Vec<(&'static str, Duration)>);
+
+impl Timer {
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.1.push((name, now - self.0));
+        self.0 = now;
+    }
+}
+
+/// The content folders of a site: `content/` and every `[[sources]]` mount.
+fn mounts(root: &Path, config: &SiteConfig) -> Result<Vec<load::Mount>, BuildError> {
+    let mut mounts = vec![load::Mount { dir: root.join("content"), name: config.source_name.clone() }];
+    if !mounts[0].dir.is_dir() {
+        return Err(BuildError::Usage(format!("找不到内容目录 {}：网站的 Markdown 文件应放在 content/ 下", mounts[0].dir.display())));
+    }
+    let mut errs = Errors::default();
+    for (i, s) in config.sources.iter().enumerate() {
+        let dir = if s.path.is_absolute() { s.path.clone() } else { root.join(&s.path) };
+        if !dir.is_dir() {
+            let line = nth_source_line(root, i);
+            errs.push(
+                SourceError::new("site.toml", line, 1, format!("来源「{}」的内容目录 {} 不存在", s.name, s.path.display()))
+                    .hint("检查 [[sources]] 里的 path 是否写对（相对于网站根目录），或先把该部门的内容放到这个目录"),
+            );
+        }
+        mounts.push(load::Mount { dir, name: Some(s.name.clone()) });
+    }
+    errs.into_result()?;
+    Ok(mounts)
+}
+
+fn nth_source_line(root: &Path, n: usize) -> usize {
+    let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+    text.lines().enumerate().filter(|(_, l)| l.trim() == "[[sources]]").nth(n).map_or(1, |(i, _)| i + 2)
+}
+
+fn load_law(root: &Path, config: &SiteConfig) -> Result<law::Law, BuildError> {
+    let (text, path) = match &config.law.source {
+        Some(p) => {
+            let abs = root.join(p);
+            (std::fs::read_to_string(&abs).map_err(|e| BuildError::io(&abs, e))?, p.clone())
+        }
+        None => (BUNDLED_LAW.to_string(), PathBuf::from("data/anti-telecom-fraud-law-2022.md")),
+    };
+    law::parse(&text).map_err(|(line, msg)| {
+        BuildError::Content(vec![SourceError::new(path, line, 1, format!("法律文本无法解析：{msg}"))
+            .hint("法律文本的章用 ## 开头，每条以「第N条 」开头")])
+    })
+}
+
+/// Loads, checks and resolves the site and renders every page body; writes nothing.
+pub fn prepare(opts: &Options) -> Result<Prepared, BuildError> {
+    let mut timer = Timer(Instant::now(), Vec::new());
+    let mut config = SiteConfig::load(&opts.root)?;
+    if let Some(b) = &opts.base_url {
+        config.base_url = if b.ends_with('/') { b.clone() } else { format!("{b}/") };
+    }
+    let mounts = mounts(&opts.root, &config)?;
+    let loaded = load::load(&opts.root, &mounts)?;
+    timer.lap("load");
+    let mut errs = Errors::default();
+    errs.extend(loaded.errors);
+    let guard = privacy::Guard::new(&config.privacy.allow);
+    let checked: Vec<Result<model::Page, Vec<SourceError>>> = loaded
+        .files
+        .into_par_iter()
+        .map(|f| {
+            let found = privacy_errors(&guard, &f);
+            let raw = frontmatter::parse(f).map_err(|e| vec![e])?;
+            let page = validate::validate(raw, &config)?;
+            if found.is_empty() {
+                Ok(page)
+            } else {
+                Err(found)
+            }
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(checked.len());
+    for c in checked {
+        match c {
+            Ok(p) => pages.push(p),
+            Err(e) => errs.extend(e),
+        }
+    }
+    timer.lap("parse");
+    let law = load_law(&opts.root, &config)?;
+    let templates = render::load_templates(&opts.root, &config.theme);
+    let ropts = ResolveOptions { drafts: opts.drafts, today: opts.today.unwrap_or_else(Date::today) };
+    let site = match resolve::resolve(config, pages, law, &ropts) {
+        Ok(site) => site,
+        Err(e) => {
+            errs.extend(e);
+            return Err(errs.into_result().err().unwrap_or(BuildError::Usage("resolve failed".into())));
+        }
+    };
+    timer.lap("resolve");
+    let bodies = render_bodies(&site);
+    errs.extend(link_errors(&site, &bodies));
+    timer.lap("markdown");
+    let templates = match templates {
+        Ok(t) => Some(t),
+        Err(BuildError::Content(e)) => {
+            errs.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    errs.into_result()?;
+    let templates = templates.ok_or_else(|| BuildError::Usage("模板未加载".into()))?;
+    Ok(Prepared { site, bodies, assets: loaded.assets, templates, timings: timer.1 })
+}
+
+/// Personal data in a file: each finding masked, with how to fix or deliberately allow it.
+fn privacy_errors(guard: &privacy::Guard, file: &load::SourceFile) -> Vec<SourceError> {
+    guard
+        .scan(&file.text)
+        .into_iter()
+        .map(|f| {
+            SourceError::new(&file.path, f.line, f.column, format!("发现{}「{}」：个人信息不能公开发布，这个页面不会被发布", f.kind.label(), f.masked))
+                .hint(format!(
+                    "{} 如果这是可以公开的号码（例如单位办公电话），把它加到 site.toml 的 [privacy] allow 列表里，或在这一行末尾加上 {}",
+                    f.kind.hint(),
+                    privacy::allow_marker()
+                ))
+        })
+        .collect()
+}
+
+fn render_bodies(site: &Site) -> Vec<Rendered> {
+    site.pages
+        .par_iter()
+        .map(|p| markdown::render(&p.body, &MdOptions { unsafe_html: site.config.unsafe_html, links: &site.links, page_rel: &p.rel }))
+        .collect()
+}
+
+/// Links to missing files and missing `#headings`, each with its file and line.
+fn link_errors(site: &Site, bodies: &[Rendered]) -> Vec<SourceError> {
+    let mut errs = Vec::new();
+    for (p, r) in site.pages.iter().zip(bodies) {
+        let line_at = |offset: usize| p.body_line + p.body[..offset.min(p.body.len())].matches('\n').count();
+        for bad in &r.bad_links {
+            errs.push(
+                SourceError::new(&p.path, line_at(bad.offset), 1, format!("链接指向的文件不存在：{}", bad.dest))
+                    .hint("检查文件名是否拼对；站内链接写成 @/栏目/文件名.md，例如 [刷单返利](@/fraud/task-rebate.md)"),
+            );
+        }
+        for a in &r.anchors {
+            let Some(&target) = site.by_rel.get(&a.target_rel) else { continue };
+            if !bodies[target].headings.iter().any(|h| h.id == a.anchor) && !is_template_anchor(&a.anchor) {
+                let ids: Vec<&str> = bodies[target].headings.iter().map(|h| h.id.as_str()).collect();
+                errs.push(
+                    SourceError::new(&p.path, line_at(a.offset), 1, format!("链接指向的小标题 #{} 在 {} 里不存在", a.anchor, site.page(target).path.display()))
+                        .hint(if ids.is_empty() { "那个页面没有小标题，去掉 # 后面的部分".to_string() } else { format!("可用的小标题：{}", ids.join("、")) }),
+                );
+            }
+        }
+    }
+    errs
+}
+
+/// Anchors every page template provides (not headings in the Markdown).
+fn is_template_anchor(a: &str) -> bool {
+    matches!(a, "main" | "top" | "law-text" | "interpretation" | "cases" | "related")
+}
+
+/// Checks everything a build checks and writes nothing.
+pub fn check(opts: &Options) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let prepared = prepare(opts)?;
+    Ok(BuildReport { pages: prepared.site.pages.len(), elapsed: start.elapsed(), timings: prepared.timings, ..BuildReport::default() })
+}
+
+/// Builds the site into `opts.output`, replacing it only when everything succeeded.
+pub fn build(opts: &Options) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    output::check_target(&opts.root, &opts.output)?;
+    let prepared = prepare(opts)?;
+    let mut timer = Timer(Instant::now(), prepared.timings.clone());
+    let staging = output::Staging::new(&opts.output)?;
+    let shared = render::Shared::new(&prepared.site, &prepared.bodies);
+    let report = render::render_all(&shared, &prepared.templates, &opts.root, &staging)?;
+    render::write_feeds(&shared, &report, &staging)?;
+    timer.lap("render");
+    copy_static(opts, &prepared, &staging)?;
+    timer.lap("write");
+    let (files, bytes) = (staging.files.load(std::sync::atomic::Ordering::Relaxed), staging.bytes.load(std::sync::atomic::Ordering::Relaxed));
+    staging.commit()?;
+    Ok(BuildReport { pages: report.pages, files, bytes, elapsed: start.elapsed(), timings: timer.1 })
+}
+
+/// Theme `static/`, the site's `static/` (overriding), and assets beside their pages.
+fn copy_static(opts: &Options, prepared: &Prepared, staging: &output::Staging) -> Result<(), BuildError> {
+    let theme = &prepared.site.config.theme;
+    let mut files: std::collections::BTreeMap<String, PathBuf> = std::collections::BTreeMap::new();
+    for dir in [opts.root.join("themes").join(theme).join("static"), opts.root.join("static")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok) {
+            if e.file_type().is_file() && !load::is_ignored_name(&e.file_name().to_string_lossy()) {
+                let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                files.insert(rel, e.path().to_path_buf());
+            }
+        }
+    }
+    for a in &prepared.assets {
+        files.insert(a.rel.clone(), a.src.clone());
+    }
+    files.par_iter().try_for_each(|(rel, src)| staging.copy(src, rel))
+}
