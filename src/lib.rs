@@ -216,10 +216,13 @@ fn render_bodies(site: &Site) -> Vec<Rendered> {
 fn link_errors(site: &Site, bodies: &[Rendered]) -> Vec<SourceError> {
     let mut errs = Vec::new();
     for (p, r) in site.pages.iter().zip(bodies) {
-        let line_at = |offset: usize| p.body_line + p.body[..offset.min(p.body.len())].matches('\n').count();
+        let at = |offset: usize| {
+            let (line, col) = error::line_col(&p.body, offset);
+            (p.body_line + line - 1, col)
+        };
         for bad in &r.bad_links {
             errs.push(
-                SourceError::new(&p.path, line_at(bad.offset), 1, format!("链接指向的文件不存在：{}", bad.dest))
+                SourceError::new(&p.path, at(bad.offset).0, at(bad.offset).1, format!("链接指向的文件不存在：{}", bad.dest))
                     .hint("检查文件名是否拼对；站内链接写成 @/栏目/文件名.md，例如 [刷单返利](@/fraud/task-rebate.md)"),
             );
         }
@@ -228,7 +231,7 @@ fn link_errors(site: &Site, bodies: &[Rendered]) -> Vec<SourceError> {
             if !bodies[target].headings.iter().any(|h| h.id == a.anchor) && !is_template_anchor(&a.anchor) {
                 let ids: Vec<&str> = bodies[target].headings.iter().map(|h| h.id.as_str()).collect();
                 errs.push(
-                    SourceError::new(&p.path, line_at(a.offset), 1, format!("链接指向的小标题 #{} 在 {} 里不存在", a.anchor, site.page(target).path.display()))
+                    SourceError::new(&p.path, at(a.offset).0, at(a.offset).1, format!("链接指向的小标题 #{} 在 {} 里不存在", a.anchor, site.page(target).path.display()))
                         .hint(if ids.is_empty() { "那个页面没有小标题，去掉 # 后面的部分".to_string() } else { format!("可用的小标题：{}", ids.join("、")) }),
                 );
             }
