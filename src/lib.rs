@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod qr;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod slug;
 pub mod validate;
 
@@ -265,9 +266,61 @@ pub fn build(opts: &Options) -> Result<BuildReport, BuildError> {
     timer.lap("render");
     copy_static(opts, &prepared, &staging)?;
     timer.lap("write");
+    if prepared.site.config.search.enabled {
+        let (docs, labels) = search_docs(&prepared.site, &prepared.bodies);
+        let files = search::build_index(&docs, &search::SearchOptions { facet_labels: labels });
+        files.par_iter().try_for_each(|f| staging.write(&format!("search/{}", f.path), &f.bytes))?;
+    }
+    timer.lap("search");
     let (files, bytes) = (staging.files.load(std::sync::atomic::Ordering::Relaxed), staging.bytes.load(std::sync::atomic::Ordering::Relaxed));
     staging.commit()?;
     Ok(BuildReport { pages: report.pages, files, bytes, elapsed: start.elapsed(), timings: timer.1 })
+}
+
+/// What the search index sees of each content page: its fields and plain text, with facet slugs.
+pub fn search_docs(site: &Site, bodies: &[Rendered]) -> (Vec<search::SearchDoc>, std::collections::BTreeMap<String, String>) {
+    let slugs = |ids: &[usize]| ids.iter().map(|&i| site.slug(i).to_string()).collect::<Vec<_>>();
+    let docs = site
+        .pages
+        .par_iter()
+        .filter(|p| p.kind == model::PageKind::Page && !p.expired)
+        .map(|p| {
+            let id = p.id;
+            let mut body = String::new();
+            if let Some(a) = p.article.and_then(|n| site.law.article(n)) {
+                body.push_str(&a.paragraphs.join("\n"));
+                body.push('\n');
+            }
+            if p.section == "leaflets" {
+                body.push_str(&p.red_flags.join("\n"));
+                body.push('\n');
+                body.push_str(&p.actions.join("\n"));
+                body.push('\n');
+            }
+            body.push_str(&bodies[id].plain);
+            let mut fraud_types = slugs(&site.fraud_refs[id]);
+            let mut audiences = slugs(&site.audience_refs[id]);
+            match p.section.as_str() {
+                "fraud" => fraud_types.insert(0, site.slug(id).to_string()),
+                "guides" => audiences.insert(0, site.slug(id).to_string()),
+                _ => {}
+            }
+            search::SearchDoc {
+                url: p.url.clone(),
+                title: p.title.clone(),
+                section: render::section_label(&p.section).to_string(),
+                keywords: p.keywords.clone(),
+                headings: bodies[id].headings.iter().filter(|h| h.level <= 3).map(|h| h.title.clone()).collect(),
+                body,
+                fraud_types,
+                audiences,
+                law_article: p.article,
+                date: p.date.map(|d| d.to_string()),
+            }
+        })
+        .collect();
+    let labels = site.fraud_types.iter().chain(&site.audiences).map(|&i| (site.slug(i).to_string(), site.page(i).title.clone())).collect();
+    (docs, labels)
 }
 
 /// Theme `static/`, the site's `static/` (overriding), and assets beside their pages.

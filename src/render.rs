@@ -237,6 +237,8 @@ pub struct Shared<'a> {
     pub bodies: &'a [Rendered],
     pub refs: Vec<Value>,
     pub site_json: Value,
+    /// Section name → the title of its `_index.md`.
+    pub section_titles: BTreeMap<String, String>,
 }
 
 impl<'a> Shared<'a> {
@@ -251,7 +253,9 @@ impl<'a> Shared<'a> {
             "fraud_types": nav_f, "main_fraud_types": nav_f.iter().take(6).collect::<Vec<_>>(), "audiences": nav_a,
             "search": c.search.enabled, "paper": c.handbook.paper,
         });
-        Shared { site, bodies, refs, site_json }
+        let section_titles =
+            site.pages.iter().filter(|p| p.kind == PageKind::Section).map(|p| (p.section.clone(), p.title.clone())).collect();
+        Shared { site, bodies, refs, site_json, section_titles }
     }
 
     fn refs_of(&self, ids: &[usize]) -> Vec<Value> {
@@ -295,11 +299,7 @@ fn breadcrumbs(shared: &Shared, section: &str, current: &str) -> Value {
     let mut crumbs = vec![json!({"title": "首页", "url": site.links.href("/")})];
     if !section.is_empty() {
         let url = format!("/{section}/");
-        let title = site
-            .pages
-            .iter()
-            .find(|p| p.kind == PageKind::Section && p.section == section)
-            .map_or_else(|| section_label(section).to_string(), |p| p.title.clone());
+        let title = shared.section_titles.get(section).cloned().unwrap_or_else(|| section_label(section).to_string());
         if title != current {
             crumbs.push(json!({"title": title, "url": site.links.href(&url)}));
         }

@@ -184,8 +184,8 @@ fn failed_build_leaves_previous_output_untouched() {
     assert_eq!(r.code, 1);
     let after = snapshot(&dir.path().join("public"));
     assert!(before == after, "the previous output changed after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with(".public")).collect();
-    assert!(leftovers.is_empty(), "staging folder left behind");
+    assert_eq!(fanzha(&["build"], dir.path()).code, 1, "a second failed build changes nothing either");
+    assert!(before == snapshot(&dir.path().join("public")), "the previous output changed after a second failed build");
 }
 
 #[test]
@@ -194,8 +194,15 @@ fn successful_build_leaves_no_stale_file() {
     assert_eq!(fanzha(&["build"], dir.path()).code, 0);
     assert!(dir.path().join("public/cases/old/index.html").exists());
     std::fs::remove_file(dir.path().join("content/cases/old.md")).unwrap();
-    assert_eq!(fanzha(&["build"], dir.path()).code, 0);
-    assert!(!dir.path().join("public/cases/old/index.html").exists());
+    for _ in 0..3 {
+        assert_eq!(fanzha(&["build"], dir.path()).code, 0);
+        assert!(!dir.path().join("public/cases/old/index.html").exists());
+        assert!(!dir.path().join("public/cases/old").exists(), "an emptied folder survived");
+    }
+    let fresh = TempDir::new("fresh");
+    let r = fanzha(&["build", "--output", fresh.path().join("out").to_str().unwrap()], dir.path());
+    assert_eq!(r.code, 0);
+    assert!(snapshot(&dir.path().join("public")) == snapshot(&fresh.path().join("out")), "reused staging folder gives other output than a fresh build");
 }
 
 #[test]
