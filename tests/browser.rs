@@ -117,6 +117,9 @@ date = 2025-11-01
 这张明白纸分正反两面：正面是骗局的样子，背面是该怎么做。
 "#;
 
+/// A page whose title and text carry markup, to check that search shows it as text.
+const ESCAPE_TEST: &str = "+++\ntitle = \"<script>window.__xss=1</script>标题测试\"\nsummary = \"<img src=x onerror=window.__xss=1>\"\nkeywords = [\"escapetest\"]\n+++\n\nescapetest <b onmouseover=window.__xss=1>粗</b>\n";
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read dir") {
@@ -146,6 +149,8 @@ fn served() -> &'static Served {
             .expect("copy site.toml");
         std::fs::write(root.join("content/leaflets/zz-two-sided.md"), TWO_SIDED)
             .expect("write test leaflet");
+        std::fs::write(root.join("content/topics/zz-escape-test.md"), ESCAPE_TEST)
+            .expect("write escaping test page");
         let out = dir.join("out");
         let mut opts = fanzha::Options::new(&root);
         opts.output = out.clone();
@@ -579,6 +584,11 @@ fn check_suite(suite: &str, out_dir: Option<&Path>) {
         out.status.success(),
         "browser suite {suite} failed:\n{stdout}"
     );
+}
+
+#[test]
+fn issue_5_search_page_in_chromium() {
+    check_suite("search", None);
 }
 
 #[test]

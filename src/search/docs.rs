@@ -13,6 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Body characters kept in a page's result file for snippets.
 pub const EXCERPT_CHARS: usize = 1000;
 
+/// A page's fraud type and audience indices.
+type Signature = (Vec<u32>, Vec<u32>);
+
 /// Pages in doc-id order, with the facet vocabularies and runs.
 pub struct Ordered<'a> {
     pub docs: Vec<&'a SearchDoc>,
@@ -38,7 +41,7 @@ pub fn order(docs: &[SearchDoc]) -> Ordered<'_> {
     };
     let fraud_types = vocab(|d| &d.fraud_types);
     let audiences = vocab(|d| &d.audiences);
-    let mut keyed: Vec<((Vec<u32>, Vec<u32>), &str, usize)> = docs
+    let mut keyed: Vec<(Signature, &str, usize)> = docs
         .iter()
         .enumerate()
         .map(|(i, d)| {
@@ -78,8 +81,9 @@ pub fn excerpt(body: &str) -> String {
             out.push('\n');
             left = left.saturating_sub(1);
         }
-        out.extend(line.chars().take(left));
-        left = left.saturating_sub(line.chars().count());
+        let cut = line.char_indices().nth(left).map_or(line.len(), |(i, _)| i);
+        out.push_str(&line[..cut]);
+        left = left.saturating_sub(line[..cut].chars().count());
     }
     out
 }
@@ -110,7 +114,9 @@ pub fn law_map(ordered: &Ordered<'_>) -> Map<String, Value> {
             law.entry(a).or_insert(id);
         }
     }
-    law.into_iter().map(|(a, id)| (a.to_string(), json!(id))).collect()
+    law.into_iter()
+        .map(|(a, id)| (a.to_string(), json!(id)))
+        .collect()
 }
 
 /// The runs for the manifest, as integers in the posting digit scheme: for each

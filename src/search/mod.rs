@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
-use tokenize::Kind;
 use terms::Key;
+use tokenize::Kind;
 
 /// One page to index.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -65,9 +65,9 @@ pub struct IndexFile {
 /// Version of the on-disk format, checked by the client.
 pub const FORMAT_VERSION: u32 = 1;
 /// Posting strings longer than this get a file of their own.
-pub const HEAVY_CHARS: usize = 1024;
+pub const HEAVY_CHARS: usize = 512;
 /// Aimed-for size of a term or pinyin-key shard, in bytes.
-const SHARD_TARGET: usize = 4096;
+const SHARD_TARGET: usize = 1024;
 const MAX_SHARDS: u32 = 1024;
 
 /// Shards for `total` bytes of entries: a power of two, 1..=1024.
@@ -86,8 +86,7 @@ pub fn build_index(docs: &[SearchDoc], opts: &SearchOptions) -> Vec<IndexFile> {
     for a in &analysed {
         words.extend(a.words.iter().cloned());
     }
-    let inverted = invert(&analysed, avgdl);
-    drop(analysed);
+    let inverted = invert(analysed, avgdl);
     let named: Vec<(String, TermOut)> = inverted
         .into_iter()
         .filter_map(|t| terms::text(t.key, &words).map(|s| (s, t)))
@@ -100,7 +99,13 @@ pub fn build_index(docs: &[SearchDoc], opts: &SearchOptions) -> Vec<IndexFile> {
     let (key_shards, key_files) = phonetic::key_files(&bigrams);
     files.extend(key_files);
     files.extend(phonetic::reading_files());
-    files.par_extend(ordered.docs.par_iter().enumerate().map(|(i, d)| docs::data_file(i, d)));
+    files.par_extend(
+        ordered
+            .docs
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| docs::data_file(i, d)),
+    );
     files.push(manifest(&ordered, opts, term_shards, key_shards));
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     files
@@ -138,6 +143,20 @@ struct Analysed {
     /// Body length for BM25: Han characters plus words.
     len: u32,
     words: Vec<(Key, String)>,
+    /// Page-kind prior: see `section_prior`.
+    prior: f64,
+}
+
+/// How much a page of this section is worth at equal relevance. The reference pages a resident
+/// is looking for (a fraud type, a guide, a topic) come before the case notes that illustrate
+/// them, and the law before cases; printable leaflets repeat their page in short, so they trail.
+pub fn section_prior(section: &str) -> f64 {
+    match section {
+        "诈骗类型" | "指南" | "专题" => 1.3,
+        "法律条文" => 1.1,
+        "明白纸" => 0.8,
+        _ => 1.0,
+    }
 }
 
 const F_TITLE: u64 = 0;
@@ -206,7 +225,7 @@ fn analyse(doc: &SearchDoc) -> Analysed {
     merge_unigrams(&mut tfs, starts);
     words.sort();
     words.dedup();
-    Analysed { tfs, len, words }
+    Analysed { tfs, len, words, prior: section_prior(&doc.section) }
 }
 
 /// Adds the unigrams implied by bigrams (`starts`: first char → summed counts,
@@ -252,30 +271,48 @@ struct TermOut {
 /// Turns per-page term lists into per-term posting lists: pages are scattered
 /// into 256 buckets by term (in chunks, in parallel), then each bucket is grouped
 /// by term and encoded on its own.
-fn invert(analysed: &[Analysed], avgdl: f64) -> Vec<TermOut> {
+fn invert(analysed: Vec<Analysed>, avgdl: f64) -> Vec<TermOut> {
     const CHUNK: usize = 512;
-    let scattered: Vec<Vec<Vec<(Key, u32, u8)>>> = analysed
-        .par_chunks(CHUNK)
+    let n = analysed.len();
+    // Owned chunks, so each page's term list is freed as soon as it is scattered.
+    let mut chunks: Vec<Vec<Analysed>> = Vec::new();
+    let mut rest = analysed.into_iter();
+    loop {
+        let chunk: Vec<Analysed> = rest.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let scattered: Vec<Vec<Vec<(Key, u32, u8)>>> = chunks
+        .into_par_iter()
         .enumerate()
-        .map(|(c, docs)| scatter(docs, c * CHUNK, avgdl))
+        .map(|(c, docs)| scatter(&docs, c * CHUNK, avgdl))
         .collect();
     (0..256usize)
         .into_par_iter()
         .flat_map_iter(|b| {
             let hits = scattered.iter().flat_map(|chunk| chunk[b].iter());
-            encode_bucket(hits, analysed.len())
+            encode_bucket(hits, n)
         })
         .collect()
 }
 
 /// (term, doc id, level) of each posting of `docs`, by build bucket.
 fn scatter(docs: &[Analysed], first: usize, avgdl: f64) -> Vec<Vec<(Key, u32, u8)>> {
-    let mut buckets: Vec<Vec<(Key, u32, u8)>> = (0..256).map(|_| Vec::new()).collect();
+    let mut sizes = [0usize; 256];
+    for a in docs {
+        for &(k, _) in &a.tfs {
+            sizes[usize::from(terms::bucket(k))] += 1;
+        }
+    }
+    let mut buckets: Vec<Vec<(Key, u32, u8)>> =
+        sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
     for (i, a) in docs.iter().enumerate() {
         let doc = (first + i) as u32;
         let dl = f64::from(a.len);
         for &(k, tf) in &a.tfs {
-            let level = postings::quantise(postings::strength(tf, dl, avgdl));
+            let level = postings::quantise(a.prior * postings::strength(tf, dl, avgdl));
             buckets[usize::from(terms::bucket(k))].push((k, doc, level));
         }
     }
@@ -314,7 +351,12 @@ fn encode_bucket<'a>(hits: impl Iterator<Item = &'a (Key, u32, u8)>, n: usize) -
             let list = &arena[offsets[id]..offsets[id] + counts[id]];
             let mut enc = String::with_capacity(list.len() + list.len() / 2);
             postings::encode(list, &mut enc);
-            TermOut { key, df: list.len(), idf: postings::idf_milli(n, list.len()), enc }
+            TermOut {
+                key,
+                df: list.len(),
+                idf: postings::idf_milli(n, list.len()),
+                enc,
+            }
         })
         .collect()
 }

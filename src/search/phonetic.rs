@@ -3,8 +3,8 @@
 //! client has no pinyin dictionary of its own, so the build writes two tables:
 //!
 //! * `p/c{i}.json` — the toneless readings of every character U+4E00..U+9FFF,
-//!   256 characters a file (file `i` starts at U+4E00 + 256·i): a JSON array of
-//!   256 strings, each the character's readings separated by spaces (at most
+//!   64 characters a file (file `i` starts at U+4E00 + 64·i): a JSON array of
+//!   64 strings, each the character's readings separated by spaces (at most
 //!   [`MAX_READINGS`], all readings `pinyin::ToPinyinMulti` gives, so 长/重 match
 //!   either way), `""` for none. It covers characters that occur in no page,
 //!   since the wrong character usually is one. Same for every site.
@@ -15,6 +15,7 @@
 
 use super::{shard_count, terms::fnv1a32, IndexFile};
 use pinyin::ToPinyinMulti;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Readings kept per character.
@@ -23,7 +24,7 @@ pub const MAX_READINGS: usize = 4;
 pub const TABLE_FIRST: u32 = 0x4E00;
 pub const TABLE_LAST: u32 = 0x9FFF;
 /// Characters per reading-table file.
-pub const TABLE_CHUNK: u32 = 256;
+pub const TABLE_CHUNK: u32 = 64;
 /// Bigrams kept per pinyin key.
 pub const MAX_PER_KEY: usize = 8;
 
@@ -79,9 +80,10 @@ pub fn reading_files() -> Vec<IndexFile> {
 /// The key files `p/k{i}.json` for the index's bigrams `(a, b, df)`; returns
 /// the number of key shards and the files.
 pub fn key_files(bigrams: &[(char, char, usize)]) -> (u32, Vec<IndexFile>) {
+    let keyed: Vec<Vec<String>> = bigrams.par_iter().map(|&(a, b, _)| keys(a, b)).collect();
     let mut by_key: BTreeMap<String, Vec<(usize, char, char)>> = BTreeMap::new();
-    for &(a, b, df) in bigrams {
-        for k in keys(a, b) {
+    for (&(a, b, df), ks) in bigrams.iter().zip(keyed) {
+        for k in ks {
             by_key.entry(k).or_default().push((df, a, b));
         }
     }
@@ -90,7 +92,11 @@ pub fn key_files(bigrams: &[(char, char, usize)]) -> (u32, Vec<IndexFile>) {
         .into_iter()
         .map(|(k, mut list)| {
             list.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-            let v: String = list.iter().take(MAX_PER_KEY).flat_map(|&(_, a, b)| [a, b]).collect();
+            let v: String = list
+                .iter()
+                .take(MAX_PER_KEY)
+                .flat_map(|&(_, a, b)| [a, b])
+                .collect();
             total += k.len() + v.len() + 6;
             (k, v)
         })

@@ -25,7 +25,7 @@ pub const K1: f64 = 1.2;
 pub const B: f64 = 0.75;
 /// Field bonuses added to the body's BM25 part: title > keywords > headings.
 pub const W_TITLE: f64 = 4.0;
-pub const W_KEYWORDS: f64 = 3.0;
+pub const W_KEYWORDS: f64 = 3.25;
 pub const W_HEADINGS: f64 = 1.5;
 
 /// How often a term occurs in each field of one page.

@@ -31,7 +31,9 @@
 //!
 //! The index additionally stores every Han character of a longer run as a unigram
 //! (so a one-character query such as `骗` finds every page containing it); that
-//! is an indexing rule on top of [`tokens`], done by `visit_index_terms`.
+//! is an indexing rule on top of [`tokens`], implemented in `terms.rs`. The client
+//! adds query planning on top (dictionary words replace the bigrams they cover;
+//! see NOTES.md), never different terms.
 
 /// Variant characters folded to the standard form (from, to).
 pub const VARIANTS: &[(char, char)] = &[
@@ -121,11 +123,27 @@ pub fn fold(c: char) -> char {
     if c.is_ascii_uppercase() {
         return c.to_ascii_lowercase();
     }
+    // Cheap pre-check (low byte of the code point) before searching the table.
+    if VARIANT_LOW_BYTES[(cp as usize >> 6) & 3] & (1 << (cp & 63)) == 0 {
+        return c;
+    }
     match VARIANTS.iter().find(|(from, _)| *from == c) {
         Some((_, to)) => *to,
         None => c,
     }
 }
+
+/// Bit set of the low bytes of the [`VARIANTS`] sources, computed from the table.
+const VARIANT_LOW_BYTES: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut i = 0;
+    while i < VARIANTS.len() {
+        let b = VARIANTS[i].0 as u32 & 0xFF;
+        bits[(b >> 6) as usize] |= 1 << (b & 63);
+        i += 1;
+    }
+    bits
+};
 
 /// Whether a (folded) character is Han (rule 2).
 pub fn is_han(c: char) -> bool {
@@ -193,17 +211,24 @@ fn flush(han: &mut Vec<char>, word: &mut String, len: &mut usize, f: &mut impl F
 
 struct DictTable {
     words: Vec<Vec<char>>,
-    firsts: Vec<char>,
+    /// First character → indices of the words starting with it, in DICT order.
+    by_first: Vec<(char, Vec<usize>)>,
 }
 
 fn dict_table() -> &'static DictTable {
     static TABLE: std::sync::OnceLock<DictTable> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let words: Vec<Vec<char>> = DICT.iter().map(|w| w.chars().collect()).collect();
-        let mut firsts: Vec<char> = words.iter().filter_map(|w| w.first().copied()).collect();
-        firsts.sort_unstable();
-        firsts.dedup();
-        DictTable { words, firsts }
+        let mut by_first: Vec<(char, Vec<usize>)> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let Some(&c) = w.first() else { continue };
+            match by_first.iter_mut().find(|(f, _)| *f == c) {
+                Some((_, list)) => list.push(i),
+                None => by_first.push((c, vec![i])),
+            }
+        }
+        by_first.sort_by_key(|(c, _)| *c);
+        DictTable { words, by_first }
     })
 }
 
@@ -211,11 +236,11 @@ fn dict_table() -> &'static DictTable {
 pub fn dict_matches(run: &[char], mut f: impl FnMut(usize)) {
     let table = dict_table();
     for i in 0..run.len() {
-        if table.firsts.binary_search(&run[i]).is_err() {
+        let Ok(at) = table.by_first.binary_search_by_key(&run[i], |(c, _)| *c) else {
             continue;
-        }
-        for (d, w) in table.words.iter().enumerate() {
-            if run[i..].starts_with(w) {
+        };
+        for &d in &table.by_first[at].1 {
+            if run[i..].starts_with(&table.words[d]) {
                 f(d);
             }
         }

@@ -3,7 +3,7 @@
 //   node tests/browser/check.mjs <suite> <base-url> [out-dir]
 //
 // <base-url> is where the built site is served, e.g. http://127.0.0.1:PORT/fanzha/.
-// Suites: axe, layout, prefs, print, shots. Each prints "FAIL ..." lines for what is wrong and
+// Suites: axe, layout, prefs, print, shots, search. Each prints "FAIL ..." lines for what is wrong and
 // "INFO ..." lines with measurements, then exits 1 if anything failed. It uses the system chromium
 // (FANZHA_CHROMIUM or /usr/bin/chromium) through playwright-core and never downloads a browser.
 import { createRequire } from 'node:module';
@@ -239,7 +239,79 @@ async function shots(browser) {
   info(`screenshots in ${dir}`);
 }
 
-const suites = { axe, layout, prefs, print, shots };
+
+// Search as a resident meets it: real queries typed into /search/?q=, the box, the URL, the back
+// button, the filters, and hostile text shown as text.
+const SEARCHES = [
+  ['杀猪盘', 'fraud/romance-scam/', 1],
+  ['刷单反利', 'fraud/task-rebate/', 3],
+  ['31条', 'law/article-31/', 1],
+  ['被骗了怎么办', 'topics/after-being-scammed/', 1],
+  ['老人 保健品', 'guides/elderly/', 3],
+];
+async function results(page) {
+  await page.waitForSelector('#search-results[data-state="done"]', { timeout: 15000 });
+  return page.$$eval('#search-results a', (as) => as.map((a) => a.getAttribute('href')));
+}
+async function search(browser) {
+  const { context, page } = await newPage(browser);
+  for (const [q, want, within] of SEARCHES) {
+    await page.goto(url('search/?q=' + encodeURIComponent(q)));
+    const hrefs = await results(page);
+    const pos = hrefs.indexOf(new URL(url(want)).pathname);
+    if (pos < 0 || pos >= within) fail(`search ${q}: ${want} at ${pos + 1}, want top ${within}; got ${hrefs.slice(0, 5).join(' ')}`);
+    else info(`search ${q}: ${want} at ${pos + 1}`);
+    const first = await page.$eval('#search-results li', (li) => ({ text: li.textContent, mark: !!li.querySelector('mark') }));
+    if (!first.mark) fail(`search ${q}: the first result's snippet marks nothing`);
+  }
+  // typing updates results and URL; the back button returns to the previous query
+  await page.goto(url('search/?q=' + encodeURIComponent('杀猪盘')));
+  await results(page);
+  await page.fill('#q', '');
+  await page.type('#q', '帮信罪');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === '帮信罪', null, { timeout: 5000 });
+  let hrefs = await results(page);
+  if (!hrefs.some((h) => h.endsWith('topics/two-cards/'))) fail(`typed 帮信罪: no two-cards topic in ${hrefs.join(' ')}`);
+  await page.press('#q', 'Enter');
+  await page.fill('#q', 'AI换脸');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === 'AI换脸', null, { timeout: 5000 });
+  await results(page);
+  await page.goBack();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('q') === '帮信罪', null, { timeout: 5000 });
+  hrefs = await results(page);
+  if ((await page.inputValue('#q')) !== '帮信罪') fail('back button: the box does not show the previous query');
+  if (!hrefs.some((h) => h.endsWith('topics/two-cards/'))) fail('back button: results not restored');
+  // a filter narrows the results and is reflected in the URL
+  await page.goto(url('search/?q=' + encodeURIComponent('转账')));
+  const before = (await results(page)).length;
+  const facet = page.locator('#search-facets button.facet').first();
+  if (await facet.count() === 0) fail('no facet buttons for 转账');
+  else {
+    await facet.click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).getAll('type').length + new URLSearchParams(location.search).getAll('aud').length > 0, null, { timeout: 5000 });
+    const after = await results(page);
+    info(`filter: ${before} → ${after.length} results, ${page.url()}`);
+    if (!after.length) fail('filtering left no results');
+  }
+  // hostile text: a page title with <script> shows as text; a huge query returns
+  await page.goto(url('search/?q=escapetest'));
+  await results(page);
+  const title = await page.$eval('#search-results a', (a) => a.textContent).catch(() => '');
+  if (!title.includes('<script>')) fail(`escaping: the hostile title is not shown as text: ${JSON.stringify(title)}`);
+  if (await page.evaluate(() => window.__xss === 1 || !!document.querySelector('#search-results script'))) fail('escaping: a script from a title ran or was inserted');
+  await page.goto(url('search/?q=' + encodeURIComponent('骗'.repeat(3000) + '！？😀'.repeat(1000))));
+  await results(page);
+  await context.close();
+  // without JavaScript the page says so and links to the browse pages
+  const nojs = await newPage(browser, { javaScriptEnabled: false });
+  await nojs.page.goto(url('search/?q=刷单'));
+  const noscript = await nojs.page.$eval('noscript', (n) => n.textContent).catch(() => '');
+  if (!noscript.includes('JavaScript')) fail('search page without JavaScript does not explain itself');
+  await nojs.context.close();
+}
+
+const suites = { axe, layout, prefs, print, shots, search };
 if (!suites[suite]) {
   console.error(`unknown suite ${suite}`);
   process.exit(2);

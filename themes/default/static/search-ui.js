@@ -31,7 +31,6 @@
     if (text != null) { e.textContent = text; }
     return e;
   }
-  function href(url) { return root + String(url).replace(/^\//, ''); }
 
   function renderFacets(st, res) {
     facetsBox.textContent = '';
@@ -69,7 +68,7 @@
     res.results.forEach(function (r) {
       var li = el('li', 'result');
       var a = el('a', 'r-title', r.title);
-      a.href = href(r.url);
+      a.href = r.url; /* search.js already puts the site root in front */
       li.appendChild(a);
       var meta = el('p', 'meta', r.section + (r.date ? ' · ' + r.date : ''));
       li.appendChild(meta);
