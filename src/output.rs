@@ -9,21 +9,66 @@
 
 use std::fs;
 use std::io::Write;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::error::BuildError;
 
-/// A staging folder being filled; dropped without `commit`, it is removed.
+/// A staging folder being filled; dropped without `commit`, it stays for the next build to reuse.
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
     committed: bool,
     pub files: AtomicUsize,
     pub bytes: AtomicU64,
-    written: Mutex<HashSet<String>>,
+    /// What the staging folder held after the build before last (path → length and hash), when known.
+    known: Option<HashMap<String, (u64, u64)>>,
+    written: Mutex<HashMap<String, (u64, u64)>>,
+}
+
+/// A fast 64-bit content hash (multiply-xorshift over 8-byte words). Not cryptographic: it only
+/// tells whether a file the build wrote two builds ago already holds these bytes.
+pub fn content_hash(data: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = 0x2545_F491_4F6C_DD1D ^ data.len() as u64;
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ w).wrapping_mul(K);
+        h ^= h >> 29;
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K);
+        h ^= h >> 29;
+    }
+    h
+}
+
+fn manifest_path(dir: &Path) -> PathBuf {
+    let name = dir.file_name().map_or_else(String::new, |n| n.to_string_lossy().to_string());
+    dir.with_file_name(format!("{name}.manifest"))
+}
+
+fn read_manifest(path: &Path) -> Option<HashMap<String, (u64, u64)>> {
+    let text = fs::read_to_string(path).ok()?;
+    let mut map = HashMap::new();
+    for line in text.lines() {
+        let mut it = line.splitn(3, ' ');
+        let hash = u64::from_str_radix(it.next()?, 16).ok()?;
+        let len = it.next()?.parse().ok()?;
+        map.insert(it.next()?.to_string(), (len, hash));
+    }
+    Some(map)
+}
+
+fn write_manifest(path: &Path, map: &HashMap<String, (u64, u64)>) -> std::io::Result<()> {
+    let mut lines: Vec<String> = map.iter().map(|(p, (len, h))| format!("{h:016x} {len} {p}")).collect();
+    lines.sort();
+    let tmp = path.with_extension("tmp");
+    fs::write(&tmp, lines.join("\n") + "\n")?;
+    fs::rename(&tmp, path)
 }
 
 /// Refuses an output folder that would swallow the site itself (`--output .`, `--output content`).
@@ -65,33 +110,46 @@ impl Staging {
         if dir.exists() && !dir.is_dir() {
             fs::remove_file(&dir).map_err(|e| BuildError::io(&dir, e))?;
         }
+        let known = if dir.is_dir() { read_manifest(&manifest_path(&dir)) } else { None };
         fs::create_dir_all(&dir).map_err(|e| BuildError::io(&dir, e))?;
+        let _ = fs::remove_file(manifest_path(&dir)); // from here on the folder changes
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             committed: false,
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
-            written: Mutex::new(HashSet::new()),
+            known,
+            written: Mutex::new(HashMap::new()),
         })
     }
 
     /// Writes `rel` (a site path like `cases/x/index.html`) into the staging folder. A file that
-    /// already holds exactly these bytes (from the build before last) is left alone; a changed one
-    /// is replaced by a new file rather than truncated, which ext4 would flush to disk on close.
+    /// the manifest says already holds exactly these bytes (written two builds ago) is left alone;
+    /// a changed one is replaced by a new file rather than truncated, which ext4 would flush to
+    /// disk on close.
     pub fn write(&self, rel: &str, data: &[u8]) -> Result<(), BuildError> {
-        let path = self.claim(rel);
+        let rel = rel.trim_start_matches('/');
+        let sum = (data.len() as u64, content_hash(data));
+        if let Ok(mut w) = self.written.lock() {
+            w.insert(rel.to_string(), sum);
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-        match fs::metadata(&path) {
-            Ok(m) if m.is_file() && m.len() == data.len() as u64 && fs::read(&path).is_ok_and(|old| old == data) => return Ok(()),
-            Ok(m) if m.is_dir() => fs::remove_dir_all(&path).map_err(|e| BuildError::io(&path, e))?,
-            Ok(_) => fs::remove_file(&path).map_err(|e| BuildError::io(&path, e))?,
-            Err(_) => {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
-                }
+        let path = self.dir.join(rel);
+        let known = self.known.as_ref().and_then(|k| k.get(rel));
+        if known == Some(&sum) {
+            return Ok(());
+        }
+        if known.is_some() || self.known.is_none() {
+            match fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() => fs::remove_dir_all(&path).map_err(|e| BuildError::io(&path, e))?,
+                Ok(_) => fs::remove_file(&path).map_err(|e| BuildError::io(&path, e))?,
+                Err(_) => {}
             }
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| BuildError::io(parent, e))?;
         }
         let file = fs::File::create(&path).map_err(|e| BuildError::io(&path, e))?;
         let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
@@ -104,37 +162,45 @@ impl Staging {
         self.write(rel, &data)
     }
 
-    /// Records `rel` as written by this build and returns its path in the staging folder.
-    fn claim(&self, rel: &str) -> PathBuf {
-        let rel = rel.trim_start_matches('/');
-        if let Ok(mut w) = self.written.lock() {
-            w.insert(rel.to_string());
-        }
-        self.dir.join(rel)
-    }
-
-    /// Deletes every file (and then empty folder) in the staging folder this build did not write.
-    fn prune(&self) -> Result<(), BuildError> {
-        let written = self.written.lock().map_err(|_| BuildError::Usage("staging lock poisoned".into()))?;
-        let mut dirs = Vec::new();
-        for e in walkdir::WalkDir::new(&self.dir).min_depth(1).contents_first(true) {
-            let e = e.map_err(|e| BuildError::io(&self.dir, std::io::Error::other(e.to_string())))?;
-            let rel = e.path().strip_prefix(&self.dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-            if e.file_type().is_dir() {
-                dirs.push(e.path().to_path_buf());
-            } else if !written.contains(&rel) {
-                fs::remove_file(e.path()).map_err(|err| BuildError::io(e.path(), err))?;
+    /// Deletes every file (and then empty folder) in the staging folder this build did not write:
+    /// from the manifest when there is one, else by walking the folder.
+    fn prune(&self, written: &HashMap<String, (u64, u64)>) -> Result<(), BuildError> {
+        let stale: Vec<PathBuf> = match &self.known {
+            Some(known) => known.keys().filter(|k| !written.contains_key(*k)).map(|k| self.dir.join(k)).collect(),
+            None => walkdir::WalkDir::new(&self.dir)
+                .min_depth(1)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| !e.file_type().is_dir())
+                .filter(|e| {
+                    let rel = e.path().strip_prefix(&self.dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+                    !written.contains_key(&rel)
+                })
+                .map(|e| e.path().to_path_buf())
+                .collect(),
+        };
+        for path in &stale {
+            match fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(BuildError::io(path, e)),
             }
-        }
-        for d in dirs {
-            let _ = fs::remove_dir(d); // only succeeds when empty
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != self.dir) {
+                if fs::remove_dir(d).is_err() {
+                    break; // not empty
+                }
+                dir = d.parent();
+            }
         }
         Ok(())
     }
 
-    /// Swaps the staging folder in place of the output; the old output becomes the next staging folder.
+    /// Swaps the staging folder in place of the output; the old output becomes the next staging
+    /// folder, and the manifests follow their folders.
     pub fn commit(mut self) -> Result<(), BuildError> {
-        self.prune()?;
+        let written = std::mem::take(&mut *self.written.lock().map_err(|_| BuildError::Usage("staging lock poisoned".into()))?);
+        self.prune(&written)?;
         let name = self.target.file_name().map_or("public".into(), |n| n.to_string_lossy().to_string());
         let old = self.dir.with_file_name(format!(".{name}.prev"));
         if old.exists() {
@@ -151,9 +217,24 @@ impl Staging {
             return Err(BuildError::io(&self.target, e));
         }
         self.committed = true;
-        if had_target {
-            let _ = fs::rename(&old, &self.dir);
+        let (target_manifest, next_manifest) = (manifest_path(&self.target), manifest_path(&self.dir));
+        if had_target && fs::rename(&old, &self.dir).is_ok() && fs::rename(&target_manifest, &next_manifest).is_ok() {
+            // the old output's manifest now describes the next staging folder
+        } else {
+            let _ = fs::remove_file(&next_manifest);
         }
-        Ok(())
+        write_manifest(&target_manifest, &written).map_err(|e| BuildError::io(&target_manifest, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_tells_contents_apart() {
+        assert_ne!(content_hash(b"<p>a</p>"), content_hash(b"<p>b</p>"));
+        assert_ne!(content_hash(b""), content_hash(b"\0"));
+        assert_eq!(content_hash("刷单返利".as_bytes()), content_hash("刷单返利".as_bytes()));
     }
 }
