@@ -244,8 +244,10 @@ pub struct Shared<'a> {
 impl<'a> Shared<'a> {
     pub fn new(site: &'a Site, bodies: &'a [Rendered]) -> Shared<'a> {
         let refs: Vec<Value> = (0..site.pages.len()).into_par_iter().map(|id| page_ref(site, id)).collect();
-        let nav_f: Vec<Value> = site.fraud_types.iter().map(|&i| refs[i].clone()).collect();
-        let nav_a: Vec<Value> = site.audiences.iter().map(|&i| refs[i].clone()).collect();
+        // Slim refs: the site context is copied into every page's context, so it stays small.
+        let nav = |i: usize| json!({"title": site.page(i).title, "url": site.href(i), "slug": site.slug(i), "summary": site.page(i).summary});
+        let nav_f: Vec<Value> = site.fraud_types.iter().map(|&i| nav(i)).collect();
+        let nav_a: Vec<Value> = site.audiences.iter().map(|&i| nav(i)).collect();
         let c = &site.config;
         let site_json = json!({
             "title": c.title, "description": c.description, "base_url": c.base_url, "root": site.links.root,
