@@ -157,3 +157,15 @@ impl Staging {
         Ok(())
     }
 }
+
+/// Where generated files go: a build's staging folder, or `serve`'s in-memory comparison with
+/// the previous build (which writes only files whose bytes changed).
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, data: &[u8]) -> Result<(), BuildError>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, data: &[u8]) -> Result<(), BuildError> {
+        Staging::write(self, rel, data)
+    }
+}

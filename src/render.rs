@@ -14,7 +14,7 @@ use tera::Tera;
 use crate::error::{BuildError, SourceError};
 use crate::markdown::{escape_html, Rendered};
 use crate::model::PageKind;
-use crate::output::Staging;
+use crate::output::{Sink, Staging};
 use crate::resolve::{related_cases, Site};
 
 /// The loaded templates and where each came from (for error messages).
@@ -113,7 +113,7 @@ pub fn template_error(root: &Path, files: &BTreeMap<String, PathBuf>, e: &tera::
 
 /// One file to render: its site path and how to make its context.
 #[derive(Debug, Clone)]
-enum Job {
+pub enum Job {
     Page(usize),
     List { section: String, title_page: Option<usize>, items: ListItems, base: String, page: usize, total: usize },
     LawIndex,
@@ -171,7 +171,8 @@ fn paginate(jobs: &mut Vec<Job>, site: &Site, section: &str, title_page: Option<
     }
 }
 
-fn jobs(site: &Site) -> Vec<Job> {
+/// Every output page of the site, in a fixed order.
+pub fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = vec![Job::Search, Job::NotFound, Job::Handbook, Job::LeafletsAll, Job::LawIndex];
     for p in &site.pages {
         match p.kind {
@@ -499,7 +500,7 @@ fn special_context(shared: &Shared, job: &Job) -> (String, Value) {
 }
 
 /// The site path of a job's output file.
-fn job_path(site: &Site, job: &Job) -> String {
+pub fn job_path(site: &Site, job: &Job) -> String {
     match job {
         Job::Page(id) => format!("{}index.html", site.page(*id).url.trim_start_matches('/')),
         Job::List { base, page, .. } if *page == 1 => format!("{}index.html", base.trim_start_matches('/')),
@@ -518,6 +519,24 @@ pub struct RenderReport {
     pub sitemap: Vec<(String, Option<String>)>,
 }
 
+/// The template (after fallbacks) and the context of one job, without `site`, which is the same
+/// for every job (`Shared::site_json`). `serve` compares these to skip unchanged pages.
+pub fn job_context(shared: &Shared, templates: &Templates, job: &Job) -> (String, Value) {
+    let (template, ctx) = match job {
+        Job::Page(id) => page_context(shared, *id),
+        Job::List { section, title_page, items, base, page, total } => list_context(shared, section, *title_page, items, base, *page, *total),
+        other => special_context(shared, other),
+    };
+    (pick_template(templates, &template).to_string(), ctx)
+}
+
+/// Renders one job's context (plus `site`) through its template.
+pub fn render_job(shared: &Shared, templates: &Templates, root: &Path, template: &str, mut ctx: Value) -> Result<String, BuildError> {
+    ctx["site"] = shared.site_json.clone();
+    let context = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
+    templates.tera.render(template, &context).map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))
+}
+
 /// Renders every page into `staging`, in parallel. All template errors are collected.
 pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: &Staging) -> Result<RenderReport, BuildError> {
     let site = shared.site;
@@ -525,20 +544,8 @@ pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: 
     let results: Vec<Result<Option<(String, Option<String>)>, BuildError>> = jobs
         .par_iter()
         .map(|job| {
-            let (template, mut ctx) = match job {
-                Job::Page(id) => page_context(shared, *id),
-                Job::List { section, title_page, items, base, page, total } => {
-                    list_context(shared, section, *title_page, items, base, *page, *total)
-                }
-                other => special_context(shared, other),
-            };
-            let template = pick_template(templates, &template);
-            ctx["site"] = shared.site_json.clone();
-            let context = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
-            let html = templates
-                .tera
-                .render(template, &context)
-                .map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))?;
+            let (template, ctx) = job_context(shared, templates, job);
+            let html = render_job(shared, templates, root, &template, ctx)?;
             let path = job_path(site, job);
             staging.write(&path, html.as_bytes())?;
             Ok(sitemap_entry(site, job, &path))
@@ -563,7 +570,8 @@ pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: 
     Ok(RenderReport { pages: jobs.len(), sitemap })
 }
 
-fn sitemap_entry(site: &Site, job: &Job, path: &str) -> Option<(String, Option<String>)> {
+/// The sitemap line of a job's page (none for 404 and search).
+pub fn sitemap_entry(site: &Site, job: &Job, path: &str) -> Option<(String, Option<String>)> {
     match job {
         Job::NotFound | Job::Search => None,
         Job::Page(id) => {
@@ -587,7 +595,7 @@ fn pick_template<'t>(templates: &Templates, name: &'t str) -> &'t str {
 }
 
 /// `sitemap.xml`, `cases/atom.xml` and `robots.txt`.
-pub fn write_feeds(shared: &Shared, report: &RenderReport, staging: &Staging) -> Result<(), BuildError> {
+pub fn write_feeds(shared: &Shared, report: &RenderReport, staging: &dyn Sink) -> Result<(), BuildError> {
     let site = shared.site;
     let origin = site.config.origin();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
