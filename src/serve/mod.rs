@@ -140,8 +140,8 @@ pub fn serve(opts: ServeOptions, log: &(dyn Fn(&str) + Sync)) -> Result<(), Buil
 /// One rebuild: updates the overlay, tells the browser what to do and logs what happened. A
 /// panic inside the build is reported like an error instead of stopping the preview.
 fn run_once(rebuilder: &mut Rebuilder, state: &http::State, log: &(dyn Fn(&str) + Sync), first: bool) {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuilder.rebuild()))
-        .unwrap_or_else(|_| Err(BuildError::Usage("fanzha 内部错误（请把这个文件报告给开发人员）".into())));
+    let internal = || BuildError::Usage("fanzha 内部错误（请把终端里的内容报告给开发人员）".into());
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuilder.rebuild_pages())).unwrap_or_else(|_| Err(internal()));
     match result {
         Ok(o) => {
             state.set_errors(&[]);
@@ -158,6 +158,17 @@ fn run_once(rebuilder: &mut Rebuilder, state: &http::State, log: &(dyn Fn(&str) 
                 o.removed.len(),
                 o.elapsed.as_millis()
             ));
+            // The search index comes after the reload: searching is not what was just edited.
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuilder.rebuild_search())).unwrap_or_else(|_| Err(internal())) {
+                Ok(s) if !s.changed.is_empty() || !s.removed.is_empty() => {
+                    log(&format!("已更新搜索索引：{} 个文件，用时 {} 毫秒", s.changed.len() + s.removed.len(), s.elapsed.as_millis()))
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    state.set_errors(&error_list(&e));
+                    log(&format!("{e}"));
+                }
+            }
         }
         Err(e) => {
             let list = error_list(&e);

@@ -8,6 +8,16 @@
 //! 3. every output file's template context and bytes (hashes only): a page whose context did not
 //!    change is not rendered again, and a file whose bytes did not change is not written again.
 //!
+//! When nothing but page bodies changed (every page's front matter, the settings, the law and
+//! the templates are as before), only the pages that show those bodies are rendered: the page
+//! itself, a section list whose `_index.md` it is, and the whole-site pages (handbook, all
+//! leaflets, law index, search, 404) and feeds. Otherwise every page's context is built and
+//! compared, which costs seconds on 10,000 pages.
+//!
+//! The search index is rebuilt in a second step ([`Rebuilder::rebuild_search`], only when the
+//! indexed text changed), so that `serve` can reload the browser before the index is done: on
+//! 10,000 pages the index takes seconds, the pages well under one.
+//!
 //! The output is byte for byte what a full `build` with the same options writes (a test checks
 //! this). Nothing is written until the whole rebuild succeeded, so a broken file leaves the last
 //! good site in place. This module must not print; it reports what it did in an [`Outcome`].
@@ -87,6 +97,37 @@ pub struct Rebuilder {
     /// Output path → hash of the bytes on disk.
     outputs: HashMap<String, u64>,
     statics: HashMap<String, CachedStatic>,
+    /// The site and bodies of the last successful page step, for the search step.
+    last: Option<(resolve::Site, Vec<Rendered>)>,
+    /// Hash of the indexed documents, and the index files written (site path → bytes hash).
+    search_key: Option<u64>,
+    search_files: HashMap<String, u64>,
+    /// Hash of everything but page bodies; per page, the hash of its body.
+    structure: u64,
+    body_keys: Vec<u64>,
+}
+
+/// Which pages' bodies changed, when nothing else did.
+fn body_only_changes(structure: u64, old_structure: u64, old_bodies: &[u64], new_bodies: &[u64]) -> Option<Vec<bool>> {
+    (structure == old_structure && old_bodies.len() == new_bodies.len())
+        .then(|| old_bodies.iter().zip(new_bodies).map(|(a, b)| a != b).collect())
+}
+
+/// Does this job show the body of a page in `dirty`? (See the module comment.)
+fn shows_dirty_body(job: &render::Job, dirty: &[bool]) -> bool {
+    match job {
+        render::Job::Page(id) => dirty.get(*id).copied().unwrap_or(true),
+        render::Job::List { title_page: Some(t), .. } => dirty.get(*t).copied().unwrap_or(true),
+        render::Job::List { .. } => false,
+        _ => true,
+    }
+}
+
+/// Everything of a page but its body, as a hash.
+fn page_key(p: &Page) -> u64 {
+    let mut q = p.clone();
+    q.body = String::new();
+    hash_of(format!("{q:?}"))
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -148,6 +189,11 @@ impl Rebuilder {
             global_key: 0,
             outputs: HashMap::new(),
             statics: HashMap::new(),
+            structure: 0,
+            body_keys: Vec::new(),
+            last: None,
+            search_key: None,
+            search_files: HashMap::new(),
         }
     }
 
@@ -155,8 +201,20 @@ impl Rebuilder {
         &self.opts
     }
 
-    /// Brings the output folder up to date with the site; on error the folder is untouched.
+    /// Brings the output folder up to date with the site, search index included; on error the
+    /// folder is untouched.
     pub fn rebuild(&mut self) -> Result<Outcome, BuildError> {
+        let mut o = self.rebuild_pages()?;
+        let s = self.rebuild_search()?;
+        o.changed.extend(s.changed);
+        o.removed.extend(s.removed);
+        o.elapsed += s.elapsed;
+        o.timings.extend(s.timings);
+        Ok(o)
+    }
+
+    /// Everything but the search index (whose files from the last run are kept).
+    pub fn rebuild_pages(&mut self) -> Result<Outcome, BuildError> {
         let start = Instant::now();
         let mut laps = Vec::new();
         let mut lap = |name: &'static str, t: &mut Instant| {
@@ -208,14 +266,23 @@ impl Rebuilder {
         let shared = render::Shared::new(&site, &bodies);
         let global_key = hash_of((templates_key, hash_json("", &shared.site_json)));
         let old_jobs = if global_key == self.global_key { std::mem::take(&mut self.jobs) } else { HashMap::new() };
+        let page_keys: Vec<u64> = site.pages.par_iter().map(page_key).collect();
+        let body_keys: Vec<u64> = site.pages.par_iter().map(|p| hash_of(&p.body)).collect();
+        let structure = hash_of((global_key, config_key, format!("{:?}", site.law), site.today, &page_keys));
+        let dirty = body_only_changes(structure, self.structure, &self.body_keys, &body_keys);
         let jobs = render::jobs(&site);
         let done: Vec<Result<(String, u64, Produced, Option<(String, Option<String>)>), BuildError>> = jobs
             .par_iter()
             .map(|job| {
                 let path = render::job_path(&site, job);
+                let entry = render::sitemap_entry(&site, job, &path);
+                if let (Some(d), Some(&key), Some(&h)) = (&dirty, old_jobs.get(&path), self.outputs.get(&path)) {
+                    if !shows_dirty_body(job, d) {
+                        return Ok((path, key, Produced::Same(h), entry));
+                    }
+                }
                 let (template, ctx) = render::job_context(&shared, templates, job);
                 let key = hash_json(&template, &ctx);
-                let entry = render::sitemap_entry(&site, job, &path);
                 if old_jobs.get(&path) == Some(&key) {
                     if let Some(&h) = self.outputs.get(&path) {
                         return Ok((path, key, Produced::Same(h), entry));
@@ -261,13 +328,64 @@ impl Rebuilder {
         }
         let statics = crate::static_files(&root, &site.config.theme, &assets);
         self.statics(statics, &mut produced)?;
+        for (rel, h) in &self.search_files {
+            produced.entry(rel.clone()).or_insert(Produced::Same(*h));
+        }
         let pages = site.pages.len();
+        drop(shared);
         let outcome = self.commit(produced, new_jobs, global_key, rendered, reparsed, pages);
+        if outcome.is_ok() {
+            self.structure = structure;
+            self.body_keys = body_keys;
+            self.last = Some((site, bodies));
+        }
         lap("write", &mut t);
         let mut outcome = outcome?;
         outcome.elapsed = start.elapsed();
         outcome.timings = laps;
         Ok(outcome)
+    }
+
+    /// Rebuilds the search index of the last successful page step when the indexed text changed
+    /// (as `build` does: `search/…` files from `search::build_index`).
+    pub fn rebuild_search(&mut self) -> Result<Outcome, BuildError> {
+        let start = Instant::now();
+        let Some((site, bodies)) = &self.last else { return Ok(Outcome::default()) };
+        let files: Vec<(String, Vec<u8>)> = if site.config.search.enabled {
+            let (docs, labels) = crate::search_docs(site, bodies);
+            let key = hash_of((hash_json("", &serde_json::to_value(&docs).unwrap_or_default()), &labels));
+            if self.search_key == Some(key) {
+                return Ok(Outcome::default());
+            }
+            self.search_key = Some(key);
+            let files = crate::search::build_index(&docs, &crate::search::SearchOptions { facet_labels: labels });
+            files.into_iter().map(|f| (format!("search/{}", f.path), f.bytes)).collect()
+        } else {
+            self.search_key = None;
+            Vec::new()
+        };
+        let out = self.opts.output.clone();
+        let mut fresh = HashMap::new();
+        let mut changed = Vec::new();
+        for (rel, bytes) in files {
+            let h = hash_of(&bytes);
+            if self.outputs.get(&rel) != Some(&h) {
+                write_atomic(&out, &rel, &bytes)?;
+                self.outputs.insert(rel.clone(), h);
+                changed.push(rel.clone());
+            }
+            fresh.insert(rel, h);
+        }
+        let mut removed: Vec<String> = self.search_files.keys().filter(|k| !fresh.contains_key(*k)).cloned().collect();
+        removed.sort();
+        for rel in &removed {
+            let _ = std::fs::remove_file(out.join(rel));
+            self.outputs.remove(rel);
+        }
+        self.search_files = fresh;
+        changed.sort();
+        let elapsed = start.elapsed();
+        Ok(Outcome { changed, removed, elapsed, timings: vec![("search", elapsed)], ..Outcome::default() })
     }
 
     /// Reads and checks the content files that changed since the last scan; the rest come from
