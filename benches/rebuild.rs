@@ -35,7 +35,7 @@ fn site_copy(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("fanzha-bench-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    for d in ["content", "themes", "sources"] {
+    for d in ["content", "themes", "data", "sources"] {
         if src.join(d).is_dir() {
             copy_dir(&src.join(d), &dir.join(d));
         }

@@ -140,7 +140,7 @@ fn served() -> &'static Served {
         let dir = std::env::temp_dir().join(format!("fanzha-browser-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let root = dir.join("site");
-        for d in ["content", "themes", "data"] {
+        for d in ["content", "themes", "data", "sources"] {
             if manifest().join(d).is_dir() {
                 copy_dir(&manifest().join(d), &root.join(d));
             }

@@ -43,7 +43,8 @@ fn main_of(url: &str) -> String {
 /// Front matter values of the bundled case files, read independently of the engine.
 fn case_files() -> Vec<(String, BTreeMap<String, toml::Value>)> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(repo().join("content/cases")).expect("cases dir") {
+    let dirs = ["content/cases", "sources/justice-bureau/cases"];
+    for e in dirs.iter().flat_map(|d| std::fs::read_dir(repo().join(d)).expect("cases dir")) {
         let p = e.expect("entry").path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         if !name.ends_with(".md") || name.starts_with('_') {
