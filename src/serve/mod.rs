@@ -57,7 +57,8 @@ fn output_dir(opts: &ServeOptions) -> Result<PathBuf, BuildError> {
             if d.is_dir() {
                 let mut entries = std::fs::read_dir(d).map_err(|e| BuildError::io(d, e))?;
                 let empty = entries.next().is_none();
-                if !empty && !(d.join("404.html").is_file() && d.join("sitemap.xml").is_file()) {
+                let site_output = d.join("404.html").is_file() && d.join("sitemap.xml").is_file();
+                if !empty && !site_output {
                     return Err(BuildError::Usage(format!(
                         "输出目录 {} 里有别的文件，不像是生成的网站：serve 会清空它，请换一个空目录",
                         d.display()

@@ -168,6 +168,9 @@ impl Sink for Memory {
     }
 }
 
+/// A rendered (or skipped) job: output path, context hash, bytes, sitemap line.
+type Done = (String, u64, Produced, Option<(String, Option<String>)>);
+
 /// One output file of this rebuild: its bytes' hash, and the bytes when they must be written.
 enum Produced {
     Same(u64),
@@ -271,7 +274,7 @@ impl Rebuilder {
         let structure = hash_of((global_key, config_key, format!("{:?}", site.law), site.today, &page_keys));
         let dirty = body_only_changes(structure, self.structure, &self.body_keys, &body_keys);
         let jobs = render::jobs(&site);
-        let done: Vec<Result<(String, u64, Produced, Option<(String, Option<String>)>), BuildError>> = jobs
+        let done: Vec<Result<Done, BuildError>> = jobs
             .par_iter()
             .map(|job| {
                 let path = render::job_path(&site, job);
