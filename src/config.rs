@@ -81,7 +81,7 @@ pub struct PrivacyConfig {
     pub allow: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LawConfig {
     /// The statute the 50 article pages are generated from, relative to the site root; without
@@ -90,11 +90,6 @@ pub struct LawConfig {
     pub source: Option<PathBuf>,
 }
 
-impl Default for LawConfig {
-    fn default() -> Self {
-        LawConfig { source: None }
-    }
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

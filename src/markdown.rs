@@ -104,8 +104,8 @@ enum Dest {
 }
 
 fn classify_dest(dest: &str, page_rel: &str) -> Dest {
-    if dest.starts_with('#') {
-        return Dest::Anchor(dest[1..].to_string());
+    if let Some(a) = dest.strip_prefix('#') {
+        return Dest::Anchor(a.to_string());
     }
     let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
     let rel = if let Some(p) = path.strip_prefix("@/") {

@@ -541,7 +541,8 @@ pub fn render_job(shared: &Shared, templates: &Templates, root: &Path, template:
 pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: &Staging) -> Result<RenderReport, BuildError> {
     let site = shared.site;
     let jobs = jobs(site);
-    let results: Vec<Result<Option<(String, Option<String>)>, BuildError>> = jobs
+    type Entry = Option<(String, Option<String>)>;
+    let results: Vec<Result<Entry, BuildError>> = jobs
         .par_iter()
         .map(|job| {
             let (template, ctx) = job_context(shared, templates, job);
