@@ -164,7 +164,12 @@ fn bench_serve(root: &Path, file: &Path) {
     if times.is_empty() {
         println!("  edit→reload        (no reload event seen)");
     } else {
-        println!("  edit→reload        {:>8.1} ms min, {:.1} ms median of {} (real server, includes the 100 ms debounce)", ms(times[0]), ms(times[times.len() / 2]), times.len());
+        println!(
+            "  edit→reload        {:>8.1} ms min, {:.1} ms median of {} (real server, includes the 100 ms debounce)",
+            ms(times[0]),
+            ms(times[times.len() / 2]),
+            times.len()
+        );
     }
     drop(server);
     let _ = std::fs::remove_dir_all(&out);
@@ -186,7 +191,14 @@ fn main() {
     }
     let big = site_copy("big");
     let corpus = big.with_extension("corpus");
-    let ok = Command::new("python3").arg(gen).arg(n.to_string()).arg(&corpus).args(["--flavor", "fanzha"]).stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    let ok = Command::new("python3")
+        .arg(gen)
+        .arg(n.to_string())
+        .arg(&corpus)
+        .args(["--flavor", "fanzha"])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
     if !ok {
         println!("generated site: skipped (python3 {} failed)", gen.display());
         return;

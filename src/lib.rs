@@ -125,8 +125,9 @@ pub(crate) fn load_law(root: &Path, config: &SiteConfig) -> Result<law::Law, Bui
         None => (BUNDLED_LAW.to_string(), PathBuf::from("data/anti-telecom-fraud-law-2022.md")),
     };
     law::parse(&text).map_err(|(line, msg)| {
-        BuildError::Content(vec![SourceError::new(path, line, 1, format!("法律文本无法解析：{msg}"))
-            .hint("法律文本的章用 ## 开头，每条以「第N条 」开头")])
+        BuildError::Content(vec![
+            SourceError::new(path, line, 1, format!("法律文本无法解析：{msg}")).hint("法律文本的章用 ## 开头，每条以「第N条 」开头")
+        ])
     })
 }
 
@@ -143,11 +144,7 @@ pub fn prepare(opts: &Options) -> Result<Prepared, BuildError> {
     let mut errs = Errors::default();
     errs.extend(loaded.errors);
     let guard = privacy::Guard::new(&config.privacy.allow);
-    let checked: Vec<Result<model::Page, Vec<SourceError>>> = loaded
-        .files
-        .into_par_iter()
-        .map(|f| check_file(&guard, &config, f))
-        .collect();
+    let checked: Vec<Result<model::Page, Vec<SourceError>>> = loaded.files.into_par_iter().map(|f| check_file(&guard, &config, f)).collect();
     let mut pages = Vec::with_capacity(checked.len());
     for c in checked {
         match c {
@@ -201,12 +198,17 @@ pub(crate) fn privacy_errors(guard: &privacy::Guard, file: &load::SourceFile) ->
         .scan(&file.text)
         .into_iter()
         .map(|f| {
-            SourceError::new(&file.path, f.line, f.column, format!("发现{}「{}」：个人信息不能公开发布，这个页面不会被发布", f.kind.label(), f.masked))
-                .hint(format!(
-                    "{} 如果这是可以公开的号码（例如单位办公电话），把它加到 site.toml 的 [privacy] allow 列表里，或在这一行末尾加上 {}",
-                    f.kind.hint(),
-                    privacy::allow_marker()
-                ))
+            SourceError::new(
+                &file.path,
+                f.line,
+                f.column,
+                format!("发现{}「{}」：个人信息不能公开发布，这个页面不会被发布", f.kind.label(), f.masked),
+            )
+            .hint(format!(
+                "{} 如果这是可以公开的号码（例如单位办公电话），把它加到 site.toml 的 [privacy] allow 列表里，或在这一行末尾加上 {}",
+                f.kind.hint(),
+                privacy::allow_marker()
+            ))
         })
         .collect()
 }
@@ -237,8 +239,17 @@ pub(crate) fn link_errors(site: &Site, bodies: &[Rendered]) -> Vec<SourceError> 
             if !bodies[target].headings.iter().any(|h| h.id == a.anchor) && !is_template_anchor(&a.anchor) {
                 let ids: Vec<&str> = bodies[target].headings.iter().map(|h| h.id.as_str()).collect();
                 errs.push(
-                    SourceError::new(&p.path, at(a.offset).0, at(a.offset).1, format!("链接指向的小标题 #{} 在 {} 里不存在", a.anchor, site.page(target).path.display()))
-                        .hint(if ids.is_empty() { "那个页面没有小标题，去掉 # 后面的部分".to_string() } else { format!("可用的小标题：{}", ids.join("、")) }),
+                    SourceError::new(
+                        &p.path,
+                        at(a.offset).0,
+                        at(a.offset).1,
+                        format!("链接指向的小标题 #{} 在 {} 里不存在", a.anchor, site.page(target).path.display()),
+                    )
+                    .hint(if ids.is_empty() {
+                        "那个页面没有小标题，去掉 # 后面的部分".to_string()
+                    } else {
+                        format!("可用的小标题：{}", ids.join("、"))
+                    }),
                 );
             }
         }

@@ -73,12 +73,7 @@ pub fn walk(mounts: &[Mount]) -> Result<Vec<(PathBuf, String, Option<String>)>, 
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&m.dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = entry.path().strip_prefix(&m.dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             entries.push((entry.path().to_path_buf(), rel, m.name.clone()));
         }
     }
@@ -88,8 +83,7 @@ pub fn walk(mounts: &[Mount]) -> Result<Vec<(PathBuf, String, Option<String>)>, 
 /// Reads every mount; a missing mount folder is an error, a non-UTF-8 file is an error naming it.
 pub fn load(root: &Path, mounts: &[Mount]) -> Result<Loaded, BuildError> {
     let entries = walk(mounts)?;
-    let read: Vec<Result<Item, BuildError>> =
-        entries.into_par_iter().map(|(abs, rel, mount)| read_one(root, abs, rel, mount)).collect();
+    let read: Vec<Result<Item, BuildError>> = entries.into_par_iter().map(|(abs, rel, mount)| read_one(root, abs, rel, mount)).collect();
     let mut loaded = Loaded::default();
     for item in read {
         match item? {

@@ -127,7 +127,18 @@ fn fail(e: BuildError) -> ExitCode {
 
 /// `fanzha new`: flags, or questions when the title is missing and a person is at the terminal.
 #[allow(clippy::too_many_arguments)]
-fn new_page(section: String, title: Option<String>, root: PathBuf, fraud_types: Vec<String>, audiences: Vec<String>, law: Vec<u32>, region: Option<String>, source: Option<String>, date: Option<String>, summary: Option<String>) -> ExitCode {
+fn new_page(
+    section: String,
+    title: Option<String>,
+    root: PathBuf,
+    fraud_types: Vec<String>,
+    audiences: Vec<String>,
+    law: Vec<u32>,
+    region: Option<String>,
+    source: Option<String>,
+    date: Option<String>,
+    summary: Option<String>,
+) -> ExitCode {
     use std::io::IsTerminal;
     let date = match date.as_deref().map(|d| (d, fanzha::model::Date::parse(d))) {
         Some((d, None)) => return fail(BuildError::Usage(format!("看不懂日期 {d}：写成 年-月-日，例如 --date 2024-05-01"))),
@@ -137,7 +148,17 @@ fn new_page(section: String, title: Option<String>, root: PathBuf, fraud_types: 
     if let Some(bad) = law.iter().find(|n| !(1..=50).contains(*n)) {
         return fail(BuildError::Usage(format!("《反电信网络诈骗法》没有第 {bad} 条：--law 只能写 1 到 50")));
     }
-    let mut page = fanzha::scaffold::NewPage { section, title: title.clone().unwrap_or_default(), summary, fraud_types, audiences, law_articles: law, region, source, date };
+    let mut page = fanzha::scaffold::NewPage {
+        section,
+        title: title.clone().unwrap_or_default(),
+        summary,
+        fraud_types,
+        audiences,
+        law_articles: law,
+        region,
+        source,
+        date,
+    };
     if title.is_none() {
         if !std::io::stdin().is_terminal() {
             return fail(BuildError::Usage("缺少标题：写成 fanzha new cases \"标题\"，或在终端里运行 fanzha new cases 逐项填写".into()));

@@ -335,9 +335,7 @@ impl State {
             }
             Tag::BlockQuote(Some(kind)) => {
                 let (class, label) = alert_label(kind);
-                events.push(Event::Html(
-                    format!("<aside class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into(),
-                ));
+                events.push(Event::Html(format!("<aside class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into()));
             }
             Tag::List(_) => {
                 self.close_label(events);

@@ -7,9 +7,9 @@
 //! Rewriting existing files reuses their inodes, where deleting and recreating thousands of files
 //! and folders on every build made the file system, not fanzha, the slowest stage.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;

@@ -27,10 +27,7 @@ pub struct Templates {
 pub fn load_templates(root: &Path, theme: &str) -> Result<Templates, BuildError> {
     let theme_dir = root.join("themes").join(theme).join("templates");
     if !theme_dir.is_dir() {
-        return Err(BuildError::Usage(format!(
-            "找不到主题模板目录 {}：请检查 site.toml 里的 theme = \"{theme}\"",
-            theme_dir.display()
-        )));
+        return Err(BuildError::Usage(format!("找不到主题模板目录 {}：请检查 site.toml 里的 theme = \"{theme}\"", theme_dir.display())));
     }
     let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
     for dir in [theme_dir, root.join("templates")] {
@@ -40,7 +37,10 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Templates, BuildError>
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry.map_err(|e| BuildError::io(&dir, std::io::Error::other(e.to_string())))?;
             let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_file() && (name.ends_with(".html") || name.ends_with(".xml")) && !crate::load::is_ignored_name(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_file()
+                && (name.ends_with(".html") || name.ends_with(".xml"))
+                && !crate::load::is_ignored_name(&entry.file_name().to_string_lossy())
+            {
                 files.insert(name, entry.path().to_path_buf());
             }
         }
@@ -254,8 +254,7 @@ impl<'a> Shared<'a> {
             "fraud_types": nav_f, "main_fraud_types": nav_f.iter().take(6).collect::<Vec<_>>(), "audiences": nav_a,
             "search": c.search.enabled, "paper": c.handbook.paper,
         });
-        let section_titles =
-            site.pages.iter().filter(|p| p.kind == PageKind::Section).map(|p| (p.section.clone(), p.title.clone())).collect();
+        let section_titles = site.pages.iter().filter(|p| p.kind == PageKind::Section).map(|p| (p.section.clone(), p.title.clone())).collect();
         Shared { site, bodies, refs, site_json, section_titles }
     }
 
@@ -416,7 +415,15 @@ fn leaflet_json(shared: &Shared, id: usize) -> Value {
     })
 }
 
-fn list_context(shared: &Shared, section: &str, title_page: Option<usize>, items: &ListItems, base: &str, page: usize, total: usize) -> (String, Value) {
+fn list_context(
+    shared: &Shared,
+    section: &str,
+    title_page: Option<usize>,
+    items: &ListItems,
+    base: &str,
+    page: usize,
+    total: usize,
+) -> (String, Value) {
     let site = shared.site;
     let ids = list_ids(site, items);
     let per = site.config.paginate_by;
@@ -426,9 +433,7 @@ fn list_context(shared: &Shared, section: &str, title_page: Option<usize>, items
         (Some(t), _) => (site.page(t).title.clone(), site.page(t).summary.clone(), shared.bodies[t].html.clone()),
         (None, ListItems::Fraud(f)) => (format!("{}案例", site.page(*f).title), site.page(*f).summary.clone(), String::new()),
         (None, ListItems::Audience(a)) => (format!("{}相关案例", site.page(*a).title), site.page(*a).summary.clone(), String::new()),
-        (None, ListItems::Article(n)) => {
-            (format!("引用第{}条的内容", crate::law::chinese_numeral(*n)), String::new(), String::new())
-        }
+        (None, ListItems::Article(n)) => (format!("引用第{}条的内容", crate::law::chinese_numeral(*n)), String::new(), String::new()),
         (None, ListItems::Source(s)) => (format!("{s}发布的案例"), String::new(), String::new()),
         (None, ListItems::Region(r)) => (format!("{r}的案例"), String::new(), String::new()),
         (None, _) => ("典型案例".into(), String::new(), String::new()),
@@ -470,16 +475,21 @@ fn special_context(shared: &Shared, job: &Job) -> (String, Value) {
         Job::NotFound => ("404.html".into(), simple("页面没有找到", "/404.html")),
         Job::LawIndex => {
             let mut ctx = simple(&site.law.title, "/law/");
-            let chapters: Vec<Value> = site
-                .law
-                .chapters
-                .iter()
-                .map(|c| json!({"index": c.index, "title": c.title, "articles": article_refs(site, &c.articles)}))
-                .collect();
+            let chapters: Vec<Value> =
+                site.law.chapters.iter().map(|c| json!({"index": c.index, "title": c.title, "articles": article_refs(site, &c.articles)})).collect();
             let section = site.pages.iter().find(|p| p.kind == PageKind::Section && p.section == "law");
             ctx["law"] = json!({"title": site.law.title, "adopted": site.law.adopted, "chapters": chapters});
             ctx["section"] = json!({"summary": section.map(|p| p.summary.clone()), "content": section.map(|p| shared.bodies[p.id].html.clone())});
-            ctx["extra"] = json!(shared.refs_of(site.section_pages.get("law").map_or(&[][..], |v| v).iter().copied().filter(|&i| site.page(i).article.is_none()).collect::<Vec<_>>().as_slice()));
+            ctx["extra"] = json!(shared.refs_of(
+                site.section_pages
+                    .get("law")
+                    .map_or(&[][..], |v| v)
+                    .iter()
+                    .copied()
+                    .filter(|&i| site.page(i).article.is_none())
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            ));
             ctx["breadcrumbs"] = breadcrumbs(shared, "", "法律条文");
             ("law-list.html".into(), ctx)
         }

@@ -144,10 +144,7 @@ pub fn create(root: &Path, page: &NewPage, today: Date) -> Result<PathBuf, Build
     let mut file = match file {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(BuildError::Usage(format!(
-                "文件 {} 已经存在，没有覆盖它。换一个标题，或者直接打开这个文件修改。",
-                rel.display()
-            )))
+            return Err(BuildError::Usage(format!("文件 {} 已经存在，没有覆盖它。换一个标题，或者直接打开这个文件修改。", rel.display())))
         }
         Err(e) => return Err(BuildError::io(&path, e)),
     };
@@ -157,7 +154,14 @@ pub fn create(root: &Path, page: &NewPage, today: Date) -> Result<PathBuf, Build
 
 /// Asks on the terminal for what `page` does not say yet. Empty answers skip optional items;
 /// end of input counts as an empty answer.
-pub fn ask(input: &mut dyn BufRead, out: &mut dyn Write, page: &mut NewPage, frauds: &[Choice], audiences: &[Choice], default_source: Option<&str>) -> std::io::Result<()> {
+pub fn ask(
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    page: &mut NewPage,
+    frauds: &[Choice],
+    audiences: &[Choice],
+    default_source: Option<&str>,
+) -> std::io::Result<()> {
     writeln!(out, "新建案例（直接回车可跳过可选的项目）")?;
     for _ in 0..3 {
         if !page.title.trim().is_empty() {
@@ -255,7 +259,13 @@ mod tests {
 
     #[test]
     fn case_has_fields_and_headings() {
-        let page = NewPage { section: "cases".into(), title: "测试".into(), fraud_types: vec!["刷单返利".into()], law_articles: vec![20], ..NewPage::default() };
+        let page = NewPage {
+            section: "cases".into(),
+            title: "测试".into(),
+            fraud_types: vec!["刷单返利".into()],
+            law_articles: vec![20],
+            ..NewPage::default()
+        };
         let text = render(&config(), &page, Date { year: 2024, month: 5, day: 1 });
         assert!(text.contains("fraud_types = [\"刷单返利\"]"), "{text}");
         assert!(text.contains("date = 2024-05-01"));

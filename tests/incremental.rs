@@ -6,9 +6,9 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use support::*;
 use fanzha::serve::Rebuilder;
 use fanzha::Options;
+use support::*;
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)

@@ -183,7 +183,8 @@ pub fn content_type(path: &Path) -> &'static str {
 
 fn header(name: &str, value: &str) -> Header {
     // Names and values here are ASCII constants or percent-safe paths, which never fail.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| Header::from_bytes(&b"X-Fanzha"[..], &b"1"[..]).expect("constant header"))
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| Header::from_bytes(&b"X-Fanzha"[..], &b"1"[..]).expect("constant header"))
 }
 
 /// Answers one request; never panics on what a client sends.
@@ -199,7 +200,9 @@ pub fn handle(state: &Arc<State>, req: Request) {
     let rel = match safe_path(&url) {
         Ok(rel) => rel,
         Err(Refused::BadRequest) => {
-            let _ = req.respond(Response::from_string("400 请求的路径不合法").with_status_code(400).with_header(header("Content-Type", "text/plain; charset=utf-8")));
+            let _ = req.respond(
+                Response::from_string("400 请求的路径不合法").with_status_code(400).with_header(header("Content-Type", "text/plain; charset=utf-8")),
+            );
             return;
         }
     };

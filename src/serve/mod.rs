@@ -97,9 +97,8 @@ pub fn serve(opts: ServeOptions, log: &(dyn Fn(&str) + Sync)) -> Result<(), Buil
         ));
     }
     let addr = SocketAddr::new(opts.bind, opts.port);
-    let server = tiny_http::Server::http(addr).map_err(|e| {
-        BuildError::Usage(format!("无法在 {addr} 启动预览服务器（{e}）：端口可能已被占用，用 --port 换一个端口，例如 --port 1112"))
-    })?;
+    let server = tiny_http::Server::http(addr)
+        .map_err(|e| BuildError::Usage(format!("无法在 {addr} 启动预览服务器（{e}）：端口可能已被占用，用 --port 换一个端口，例如 --port 1112")))?;
     let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
     let dir = output_dir(&opts)?;
     let host = if opts.bind.is_unspecified() { "127.0.0.1".to_string() } else { opts.bind.to_string() };

@@ -109,8 +109,7 @@ pub struct Rebuilder {
 
 /// Which pages' bodies changed, when nothing else did.
 fn body_only_changes(structure: u64, old_structure: u64, old_bodies: &[u64], new_bodies: &[u64]) -> Option<Vec<bool>> {
-    (structure == old_structure && old_bodies.len() == new_bodies.len())
-        .then(|| old_bodies.iter().zip(new_bodies).map(|(a, b)| a != b).collect())
+    (structure == old_structure && old_bodies.len() == new_bodies.len()).then(|| old_bodies.iter().zip(new_bodies).map(|(a, b)| a != b).collect())
 }
 
 /// Does this job show the body of a page in `dirty`? (See the module comment.)
@@ -431,7 +430,10 @@ impl Rebuilder {
                 if let (Some(c), Ok(_)) = (old, &file) {
                     if c.text == text {
                         let result = c.result.clone();
-                        return Ok(Some((abs.clone(), CachedFile { rel: rel.clone(), mount: mount.clone(), modified, len: meta.len(), text, result })));
+                        return Ok(Some((
+                            abs.clone(),
+                            CachedFile { rel: rel.clone(), mount: mount.clone(), modified, len: meta.len(), text, result },
+                        )));
                     }
                 }
                 let result = match file {

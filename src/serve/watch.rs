@@ -82,7 +82,9 @@ impl Watch {
 
     /// Does this event mean the site may have changed?
     fn relevant(&self, event: &notify::Event) -> bool {
-        if matches!(event.kind, EventKind::Access(_)) && !matches!(event.kind, EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write))) {
+        if matches!(event.kind, EventKind::Access(_))
+            && !matches!(event.kind, EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write)))
+        {
             return false;
         }
         event.paths.iter().any(|p| self.relevant_path(p))
