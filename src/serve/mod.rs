@@ -14,13 +14,13 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 
 use crate::config::SiteConfig;
 use crate::error::{BuildError, SourceError};
 use crate::Options;
 
-pub use rebuild::{Outcome, Rebuilder};
+pub use rebuild::{Outcome, Rebuilder, SearchJob};
 
 /// Default port (the same as Zola's).
 pub const DEFAULT_PORT: u16 = 1111;
@@ -109,8 +109,10 @@ pub fn serve(opts: ServeOptions, log: &(dyn Fn(&str) + Sync)) -> Result<(), Buil
     site.output = dir.clone();
     site.base_url = Some(url.clone());
     let state = Arc::new(http::State::new(dir.clone()));
-    let mut rebuilder = Rebuilder::new(site);
-    run_once(&mut rebuilder, &state, log, true);
+
+    let rebuilder = Mutex::new(Rebuilder::new(site));
+    let slot = SearchSlot::default();
+    run_once(&rebuilder, &slot, &state, log, true);
     let server = Arc::new(server);
     for i in 0..WORKERS {
         let (server, state) = (Arc::clone(&server), Arc::clone(&state));
@@ -126,22 +128,87 @@ pub fn serve(opts: ServeOptions, log: &(dyn Fn(&str) + Sync)) -> Result<(), Buil
     let mut watch = watch::Watch::new(&root, watched_folders(&root), &dir, opts.poll)
         .map_err(|e| BuildError::Usage(format!("无法监视网站文件的变化（{e}）：可以加 --poll 改用定时检查")))?;
     log(&format!("正在预览：{url}  （预览文件在 {}；按 Ctrl+C 停止）", dir.display()));
-    while let Some(changed) = watch.wait() {
-        if let Some(first) = changed.first() {
-            let more = if changed.len() > 1 { format!(" 等 {} 个文件", changed.len()) } else { String::new() };
-            log(&format!("发现改动：{}{more}", crate::load::display_path(&root, first).display()));
+    std::thread::scope(|scope| {
+        scope.spawn(|| search_worker(&rebuilder, &slot, log));
+        while let Some(changed) = watch.wait() {
+            if let Some(first) = changed.first() {
+                let more = if changed.len() > 1 { format!(" 等 {} 个文件", changed.len()) } else { String::new() };
+                log(&format!("发现改动：{}{more}", crate::load::display_path(&root, first).display()));
+            }
+            run_once(&rebuilder, &slot, &state, log, false);
+            watch.refresh();
         }
-        run_once(&mut rebuilder, &state, log, false);
-        watch.refresh();
-    }
+        slot.stop();
+    });
     Ok(())
 }
 
-/// One rebuild: updates the overlay, tells the browser what to do and logs what happened. A
-/// panic inside the build is reported like an error instead of stopping the preview.
-fn run_once(rebuilder: &mut Rebuilder, state: &http::State, log: &(dyn Fn(&str) + Sync), first: bool) {
+/// The latest search-index job waiting for the search thread (an older one waiting is replaced),
+/// and whether the preview is stopping.
+#[derive(Default)]
+struct SearchSlot {
+    next: Mutex<(Option<SearchJob>, bool)>,
+    ready: Condvar,
+}
+
+impl SearchSlot {
+    fn put(&self, job: SearchJob) {
+        if let Ok(mut n) = self.next.lock() {
+            n.0 = Some(job);
+            self.ready.notify_one();
+        }
+    }
+    fn stop(&self) {
+        if let Ok(mut n) = self.next.lock() {
+            n.1 = true;
+            self.ready.notify_one();
+        }
+    }
+    /// Blocks until a job is there; `None` when stopping.
+    fn take(&self) -> Option<SearchJob> {
+        let mut n = self.next.lock().ok()?;
+        loop {
+            if n.1 {
+                return None;
+            }
+            if let Some(job) = n.0.take() {
+                return Some(job);
+            }
+            n = self.ready.wait(n).ok()?;
+        }
+    }
+}
+
+/// Builds search indexes off the rebuild thread, so a reload never waits for the index (seconds
+/// on 10,000 pages); only writing the finished files takes the rebuilder's lock.
+fn search_worker(rebuilder: &Mutex<Rebuilder>, slot: &SearchSlot, log: &(dyn Fn(&str) + Sync)) {
+    while let Some(job) = slot.take() {
+        let start = std::time::Instant::now();
+        let Ok((key, files)) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run())) else {
+            log("搜索索引生成失败（fanzha 内部错误）；页面预览不受影响");
+            continue;
+        };
+        let Ok(mut r) = rebuilder.lock() else { return };
+        match r.apply_search(key, files) {
+            Ok(o) if !o.changed.is_empty() || !o.removed.is_empty() => {
+                log(&format!("已更新搜索索引：{} 个文件，用时 {} 毫秒", o.changed.len() + o.removed.len(), start.elapsed().as_millis()))
+            }
+            Ok(_) => {}
+            Err(e) => log(&format!("搜索索引没有写入：{e}")),
+        }
+    }
+}
+
+/// One page rebuild: updates the overlay, tells the browser what to do, hands the search index to
+/// the search thread and logs what happened. A panic inside the build is reported like an error
+/// instead of stopping the preview.
+fn run_once(rebuilder: &Mutex<Rebuilder>, slot: &SearchSlot, state: &http::State, log: &(dyn Fn(&str) + Sync), first: bool) {
     let internal = || BuildError::Usage("fanzha 内部错误（请把终端里的内容报告给开发人员）".into());
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuilder.rebuild_pages())).unwrap_or_else(|_| Err(internal()));
+    let Ok(mut r) = rebuilder.lock() else {
+        log("fanzha 内部错误：重新生成被中断，请重新运行 fanzha serve");
+        return;
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.rebuild_pages())).unwrap_or_else(|_| Err(internal()));
     match result {
         Ok(o) => {
             state.set_errors(&[]);
@@ -158,21 +225,12 @@ fn run_once(rebuilder: &mut Rebuilder, state: &http::State, log: &(dyn Fn(&str) 
                 o.removed.len(),
                 o.elapsed.as_millis()
             ));
-            // The search index comes after the reload: searching is not what was just edited.
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuilder.rebuild_search())).unwrap_or_else(|_| Err(internal())) {
-                Ok(s) if !s.changed.is_empty() || !s.removed.is_empty() => {
-                    log(&format!("已更新搜索索引：{} 个文件，用时 {} 毫秒", s.changed.len() + s.removed.len(), s.elapsed.as_millis()))
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    state.set_errors(&error_list(&e));
-                    log(&format!("{e}"));
-                }
+            if let Some(job) = r.search_job() {
+                slot.put(job);
             }
         }
         Err(e) => {
-            let list = error_list(&e);
-            state.set_errors(&list);
+            state.set_errors(&error_list(&e));
             log(&format!("{e}"));
             log("（预览仍显示上一次成功生成的版本；改好后保存，会自动重新生成）");
         }

@@ -167,6 +167,24 @@ impl Sink for Memory {
     }
 }
 
+/// The input of one search-index build, detached from the `Rebuilder`.
+pub struct SearchJob {
+    key: Option<u64>,
+    docs: Vec<crate::search::SearchDoc>,
+    labels: BTreeMap<String, String>,
+}
+
+impl SearchJob {
+    /// Builds the index files (site path, bytes); none when search is off. Pure: no I/O.
+    pub fn run(self) -> (Option<u64>, Vec<(String, Vec<u8>)>) {
+        if self.key.is_none() {
+            return (None, Vec::new());
+        }
+        let files = crate::search::build_index(&self.docs, &crate::search::SearchOptions { facet_labels: self.labels });
+        (self.key, files.into_iter().map(|f| (format!("search/{}", f.path), f.bytes)).collect())
+    }
+}
+
 /// A rendered (or skipped) job: output path, context hash, bytes, sitemap line.
 type Done = (String, u64, Produced, Option<(String, Option<String>)>);
 
@@ -351,21 +369,42 @@ impl Rebuilder {
     /// Rebuilds the search index of the last successful page step when the indexed text changed
     /// (as `build` does: `search/…` files from `search::build_index`).
     pub fn rebuild_search(&mut self) -> Result<Outcome, BuildError> {
-        let start = Instant::now();
-        let Some((site, bodies)) = &self.last else { return Ok(Outcome::default()) };
-        let files: Vec<(String, Vec<u8>)> = if site.config.search.enabled {
+        match self.search_job() {
+            Some(job) => {
+                let start = Instant::now();
+                let (key, files) = job.run();
+                let mut o = self.apply_search(key, files)?;
+                o.elapsed = start.elapsed();
+                o.timings = vec![("search", o.elapsed)];
+                Ok(o)
+            }
+            None => Ok(Outcome::default()),
+        }
+    }
+
+    /// What the search step must index, or `None` when nothing indexed changed since the last
+    /// job. The job runs without the `Rebuilder` (on another thread in `serve`).
+    pub fn search_job(&mut self) -> Option<SearchJob> {
+        let (site, bodies) = self.last.as_ref()?;
+        let job = if site.config.search.enabled {
             let (docs, labels) = crate::search_docs(site, bodies);
             let key = hash_of((hash_json("", &serde_json::to_value(&docs).unwrap_or_default()), &labels));
-            if self.search_key == Some(key) {
-                return Ok(Outcome::default());
-            }
-            self.search_key = Some(key);
-            let files = crate::search::build_index(&docs, &crate::search::SearchOptions { facet_labels: labels });
-            files.into_iter().map(|f| (format!("search/{}", f.path), f.bytes)).collect()
+            SearchJob { key: Some(key), docs, labels }
         } else {
-            self.search_key = None;
-            Vec::new()
+            SearchJob { key: None, docs: Vec::new(), labels: BTreeMap::new() }
         };
+        if job.key == self.search_key && (job.key.is_some() || self.search_files.is_empty()) {
+            return None;
+        }
+        self.search_key = job.key;
+        Some(job)
+    }
+
+    /// Writes the files of a finished search job, unless a newer job has been handed out since.
+    pub fn apply_search(&mut self, key: Option<u64>, files: Vec<(String, Vec<u8>)>) -> Result<Outcome, BuildError> {
+        if key != self.search_key {
+            return Ok(Outcome::default());
+        }
         let out = self.opts.output.clone();
         let mut fresh = HashMap::new();
         let mut changed = Vec::new();
@@ -386,8 +425,7 @@ impl Rebuilder {
         }
         self.search_files = fresh;
         changed.sort();
-        let elapsed = start.elapsed();
-        Ok(Outcome { changed, removed, elapsed, timings: vec![("search", elapsed)], ..Outcome::default() })
+        Ok(Outcome { changed, removed, ..Outcome::default() })
     }
 
     /// Reads and checks the content files that changed since the last scan; the rest come from
