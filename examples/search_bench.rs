@@ -16,16 +16,10 @@ use std::time::Instant;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let dir = args.get(1).map_or("/tmp/corpus10k/cases", String::as_str);
-    let out = args
-        .get(2)
-        .map_or("/tmp/fanzha-bench-index", String::as_str);
+    let out = args.get(2).map_or("/tmp/fanzha-bench-index", String::as_str);
     let docs = load(Path::new(dir))?;
     let chars: usize = docs.iter().map(|d| d.body.chars().count()).sum();
-    println!(
-        "docs: {}  avg body chars: {}",
-        docs.len(),
-        chars / docs.len().max(1)
-    );
+    println!("docs: {}  avg body chars: {}", docs.len(), chars / docs.len().max(1));
     let opts = SearchOptions::default();
     let mut best = f64::MAX;
     let mut files = Vec::new();
@@ -33,19 +27,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (t, cpu) = (Instant::now(), cpu_seconds());
         files = build_index(&docs, &opts);
         best = best.min(t.elapsed().as_secs_f64());
-        println!(
-            "  build: {:.3} s wall, {:.2} s CPU",
-            t.elapsed().as_secs_f64(),
-            cpu_seconds() - cpu
-        );
+        println!("  build: {:.3} s wall, {:.2} s CPU", t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     }
     println!("build_index: {:.3} s (best of 5)", best);
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM")) {
-        println!(
-            "peak RSS of this process (pages + 2 indexes + build): {}",
-            hwm.trim_start_matches("VmHWM:").trim()
-        );
+        println!("peak RSS of this process (pages + 2 indexes + build): {}", hwm.trim_start_matches("VmHWM:").trim());
     }
     report(&files);
     write(Path::new(out), &files)?;
@@ -54,15 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let status = std::process::Command::new("node")
         .arg(script)
         .arg(out)
-        .args([
-            "刷单",
-            "冒充客服 退款",
-            "安全账户",
-            "杀猪盘",
-            "第三十一条",
-            "刷单反利",
-            "骗",
-        ])
+        .args(["刷单", "冒充客服 退款", "安全账户", "杀猪盘", "第三十一条", "刷单反利", "骗"])
         .status();
     if let Err(e) = status {
         println!("(node not run: {e})");
@@ -74,10 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<f64> = after
-        .split_whitespace()
-        .filter_map(|x| x.parse().ok())
-        .collect();
+    let f: Vec<f64> = after.split_whitespace().filter_map(|x| x.parse().ok()).collect();
     // after the command: state(skipped, not a number) ppid pgrp … utime stime at 12, 13
     (f.get(10).copied().unwrap_or(0.0) + f.get(11).copied().unwrap_or(0.0)) / 100.0
 }
@@ -117,42 +93,23 @@ fn write(out: &Path, files: &[IndexFile]) -> std::io::Result<()> {
 }
 
 fn load(dir: &Path) -> std::io::Result<Vec<SearchDoc>> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "md")).collect();
     paths.sort();
-    paths
-        .iter()
-        .map(|p| Ok(parse(p, &std::fs::read_to_string(p)?)))
-        .collect()
+    paths.iter().map(|p| Ok(parse(p, &std::fs::read_to_string(p)?))).collect()
 }
 
 /// Crude front matter + markdown parse, enough for the benchmark corpus.
 fn parse(path: &Path, text: &str) -> SearchDoc {
     let mut parts = text.splitn(3, "+++");
-    let (_, front, body) = (
-        parts.next(),
-        parts.next().unwrap_or(""),
-        parts.next().unwrap_or(""),
-    );
+    let (_, front, body) = (parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    let mut doc = SearchDoc {
-        url: format!("/cases/{stem}/"),
-        section: "案例".into(),
-        ..SearchDoc::default()
-    };
+    let mut doc = SearchDoc { url: format!("/cases/{stem}/"), section: "案例".into(), ..SearchDoc::default() };
     for line in front.lines() {
         let Some((k, v)) = line.split_once(" = ") else {
             continue;
         };
-        let list = || {
-            v.split('"')
-                .skip(1)
-                .step_by(2)
-                .map(String::from)
-                .collect::<Vec<_>>()
-        };
+        let list = || v.split('"').skip(1).step_by(2).map(String::from).collect::<Vec<_>>();
         match k.trim() {
             "title" => doc.title = v.trim().trim_matches('"').to_string(),
             "date" => doc.date = Some(v.trim().to_string()),

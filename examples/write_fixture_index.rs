@@ -13,13 +13,9 @@ struct Fixture {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out = std::env::args()
-        .nth(1)
-        .ok_or("usage: write_fixture_index DIR")?;
+    let out = std::env::args().nth(1).ok_or("usage: write_fixture_index DIR")?;
     let fixture: Fixture = serde_json::from_str(include_str!("../tests/search/fixture-docs.json"))?;
-    let opts = SearchOptions {
-        facet_labels: fixture.labels,
-    };
+    let opts = SearchOptions { facet_labels: fixture.labels };
     let files = build_index(&fixture.docs, &opts);
     let out = Path::new(&out);
     if out.exists() {

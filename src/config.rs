@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-
 use serde::Deserialize;
 
 use crate::error::{line_col, suggest, BuildError, SourceError};
@@ -81,19 +80,13 @@ pub struct PrivacyConfig {
     pub allow: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LawConfig {
     /// The statute the 50 article pages are generated from, relative to the site root; without
     /// it, the copy built into fanzha (`data/anti-telecom-fraud-law-2022.md`) is used.
     #[serde(default)]
     pub source: Option<PathBuf>,
-}
-
-impl Default for LawConfig {
-    fn default() -> Self {
-        LawConfig { source: None }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -106,9 +99,7 @@ pub struct HandbookConfig {
 
 impl Default for HandbookConfig {
     fn default() -> Self {
-        HandbookConfig {
-            paper: default_paper(),
-        }
+        HandbookConfig { paper: default_paper() }
     }
 }
 
@@ -162,10 +153,7 @@ impl SiteConfig {
         let path = root.join("site.toml");
         let text = std::fs::read_to_string(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                BuildError::Usage(format!(
-                    "在 {} 没有找到 site.toml：请在网站根目录运行，或用 --root 指定网站目录",
-                    root.display()
-                ))
+                BuildError::Usage(format!("在 {} 没有找到 site.toml：请在网站根目录运行，或用 --root 指定网站目录", root.display()))
             } else {
                 BuildError::io(&path, e)
             }
@@ -176,9 +164,7 @@ impl SiteConfig {
     /// Parses the text of `site.toml`; errors carry the path `site.toml`.
     pub fn parse(text: &str) -> Result<SiteConfig, SourceError> {
         let mut config: SiteConfig = toml::from_str(text).map_err(|e| toml_error("site.toml", text, &e, CONFIG_KEYS))?;
-        config.check().map_err(|(msg, hint)| {
-            SourceError::new("site.toml", key_line(text, "base_url"), 1, msg).hint(hint)
-        })?;
+        config.check().map_err(|(msg, hint)| SourceError::new("site.toml", key_line(text, "base_url"), 1, msg).hint(hint))?;
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
@@ -229,9 +215,33 @@ impl SiteConfig {
 }
 
 const CONFIG_KEYS: &[&str] = &[
-    "title", "description", "base_url", "language", "theme", "unsafe_html", "paginate_by", "departments",
-    "source_name", "hotlines", "taxonomies", "schemas", "privacy", "law", "handbook", "search", "sources",
-    "number", "name", "note", "required", "allowed", "allow", "source", "paper", "enabled", "path",
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "unsafe_html",
+    "paginate_by",
+    "departments",
+    "source_name",
+    "hotlines",
+    "taxonomies",
+    "schemas",
+    "privacy",
+    "law",
+    "handbook",
+    "search",
+    "sources",
+    "number",
+    "name",
+    "note",
+    "required",
+    "allowed",
+    "allow",
+    "source",
+    "paper",
+    "enabled",
+    "path",
 ];
 
 /// The 1-based line on which `key` is set (`key =` or `key:` at the start of a line), or 1.
@@ -261,11 +271,9 @@ pub fn toml_error(path: &str, text: &str, e: &toml::de::Error, known: &[&str]) -
         return err;
     }
     if let Some(field) = msg.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
-        return SourceError::new(path, line, col, format!("缺少必填设置项 {field}"))
-            .hint(format!("加一行 {field} = \"…\""));
+        return SourceError::new(path, line, col, format!("缺少必填设置项 {field}")).hint(format!("加一行 {field} = \"…\""));
     }
-    SourceError::new(path, line, col, format!("TOML 格式错误：{}", msg.trim()))
-        .hint("检查这一行的引号、等号和括号是否成对（字符串要用英文双引号）")
+    SourceError::new(path, line, col, format!("TOML 格式错误：{}", msg.trim())).hint("检查这一行的引号、等号和括号是否成对（字符串要用英文双引号）")
 }
 
 #[cfg(test)]

@@ -20,13 +20,7 @@ pub struct SourceError {
 
 impl SourceError {
     pub fn new(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
-        SourceError {
-            path: path.into(),
-            line,
-            column,
-            message: message.into(),
-            hint: None,
-        }
+        SourceError { path: path.into(), line, column, message: message.into(), hint: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -66,10 +60,7 @@ pub enum BuildError {
 
 impl BuildError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        BuildError::Io {
-            path: path.into(),
-            source,
-        }
+        BuildError::Io { path: path.into(), source }
     }
 
     /// The process exit status DEVELOPERS.md promises: 1 content errors, 2 everything else.

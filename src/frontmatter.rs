@@ -32,18 +32,16 @@ impl RawPage {
 pub fn parse(file: SourceFile) -> Result<RawPage, SourceError> {
     let text = file.text.as_str();
     if text.trim().is_empty() {
-        return Err(SourceError::new(&file.path, 1, 1, "文件是空的").hint(
-            "写上 front matter 和正文，或删掉这个文件；可以用 fanzha new <栏目> <标题> 生成模板",
-        ));
+        return Err(SourceError::new(&file.path, 1, 1, "文件是空的")
+            .hint("写上 front matter 和正文，或删掉这个文件；可以用 fanzha new <栏目> <标题> 生成模板"));
     }
     let first = text.lines().next().unwrap_or("").trim_end();
     let (fence, toml_format) = match first {
         "+++" => ("+++", true),
         "---" => ("---", false),
         _ => {
-            return Err(SourceError::new(&file.path, 1, 1, "文件开头缺少 front matter（标题、日期等信息）").hint(
-                "在第一行写 +++，接着写 title = \"标题\" 等字段，再用一行 +++ 结束",
-            ))
+            return Err(SourceError::new(&file.path, 1, 1, "文件开头缺少 front matter（标题、日期等信息）")
+                .hint("在第一行写 +++，接着写 title = \"标题\" 等字段，再用一行 +++ 结束"))
         }
     };
     let after_first = text.find('\n').map_or(text.len(), |i| i + 1);
@@ -57,8 +55,9 @@ pub fn parse(file: SourceFile) -> Result<RawPage, SourceError> {
         offset += line.len();
     }
     let Some((fm_end, body_start)) = end else {
-        return Err(SourceError::new(&file.path, 1, 1, format!("front matter 没有结束：找不到第二行 {fence}"))
-            .hint(format!("在字段写完后加一行 {fence}")));
+        return Err(
+            SourceError::new(&file.path, 1, 1, format!("front matter 没有结束：找不到第二行 {fence}")).hint(format!("在字段写完后加一行 {fence}"))
+        );
     };
     let fm = &text[after_first..fm_end];
     let fields = if toml_format { parse_toml(&file, fm)? } else { parse_yaml(&file, fm)? };
@@ -110,8 +109,7 @@ fn parse_yaml(file: &SourceFile, fm: &str) -> Result<BTreeMap<String, Value>, So
             }
             Ok(out)
         }
-        Ok(_) => Err(SourceError::new(&file.path, 2, 1, "front matter 应该是「字段: 值」的列表")
-            .hint("每行写一个字段，例如 title: 标题")),
+        Ok(_) => Err(SourceError::new(&file.path, 2, 1, "front matter 应该是「字段: 值」的列表").hint("每行写一个字段，例如 title: 标题")),
         Err(e) => {
             let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             let msg = e.to_string();
@@ -148,11 +146,9 @@ fn yaml_to_json(v: serde_yaml_ng::Value) -> Value {
         }
         Y::String(s) => Value::String(s),
         Y::Sequence(s) => Value::Array(s.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| (yaml_to_json(k).as_str().map(str::to_string).unwrap_or_default(), yaml_to_json(v)))
-                .collect(),
-        ),
+        Y::Mapping(m) => {
+            Value::Object(m.into_iter().map(|(k, v)| (yaml_to_json(k).as_str().map(str::to_string).unwrap_or_default(), yaml_to_json(v))).collect())
+        }
         Y::Tagged(t) => yaml_to_json(t.value),
     }
 }

@@ -106,7 +106,7 @@ pub fn chinese_numeral(n: u32) -> String {
         0..=9 => D[n as usize].to_string(),
         10 => "十".into(),
         11..=19 => format!("十{}", D[(n % 10) as usize]),
-        _ if n % 10 == 0 => format!("{}十", D[(n / 10) as usize]),
+        _ if n.is_multiple_of(10) => format!("{}十", D[(n / 10) as usize]),
         _ => format!("{}十{}", D[(n / 10) as usize], D[(n % 10) as usize]),
     }
 }

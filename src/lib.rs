@@ -19,7 +19,9 @@ pub mod privacy;
 pub mod qr;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod validate;
 
@@ -88,7 +90,7 @@ impl Timer {
 }
 
 /// The content folders of a site: `content/` and every `[[sources]]` mount.
-fn mounts(root: &Path, config: &SiteConfig) -> Result<Vec<load::Mount>, BuildError> {
+pub(crate) fn mounts(root: &Path, config: &SiteConfig) -> Result<Vec<load::Mount>, BuildError> {
     let mut mounts = vec![load::Mount { dir: root.join("content"), name: config.source_name.clone() }];
     if !mounts[0].dir.is_dir() {
         return Err(BuildError::Usage(format!("找不到内容目录 {}：网站的 Markdown 文件应放在 content/ 下", mounts[0].dir.display())));
@@ -114,7 +116,7 @@ fn nth_source_line(root: &Path, n: usize) -> usize {
     text.lines().enumerate().filter(|(_, l)| l.trim() == "[[sources]]").nth(n).map_or(1, |(i, _)| i + 2)
 }
 
-fn load_law(root: &Path, config: &SiteConfig) -> Result<law::Law, BuildError> {
+pub(crate) fn load_law(root: &Path, config: &SiteConfig) -> Result<law::Law, BuildError> {
     let (text, path) = match &config.law.source {
         Some(p) => {
             let abs = root.join(p);
@@ -123,8 +125,9 @@ fn load_law(root: &Path, config: &SiteConfig) -> Result<law::Law, BuildError> {
         None => (BUNDLED_LAW.to_string(), PathBuf::from("data/anti-telecom-fraud-law-2022.md")),
     };
     law::parse(&text).map_err(|(line, msg)| {
-        BuildError::Content(vec![SourceError::new(path, line, 1, format!("法律文本无法解析：{msg}"))
-            .hint("法律文本的章用 ## 开头，每条以「第N条 」开头")])
+        BuildError::Content(vec![
+            SourceError::new(path, line, 1, format!("法律文本无法解析：{msg}")).hint("法律文本的章用 ## 开头，每条以「第N条 」开头")
+        ])
     })
 }
 
@@ -141,20 +144,7 @@ pub fn prepare(opts: &Options) -> Result<Prepared, BuildError> {
     let mut errs = Errors::default();
     errs.extend(loaded.errors);
     let guard = privacy::Guard::new(&config.privacy.allow);
-    let checked: Vec<Result<model::Page, Vec<SourceError>>> = loaded
-        .files
-        .into_par_iter()
-        .map(|f| {
-            let found = privacy_errors(&guard, &f);
-            let raw = frontmatter::parse(f).map_err(|e| vec![e])?;
-            let page = validate::validate(raw, &config)?;
-            if found.is_empty() {
-                Ok(page)
-            } else {
-                Err(found)
-            }
-        })
-        .collect();
+    let checked: Vec<Result<model::Page, Vec<SourceError>>> = loaded.files.into_par_iter().map(|f| check_file(&guard, &config, f)).collect();
     let mut pages = Vec::with_capacity(checked.len());
     for c in checked {
         match c {
@@ -190,18 +180,35 @@ pub fn prepare(opts: &Options) -> Result<Prepared, BuildError> {
     Ok(Prepared { site, bodies, assets: loaded.assets, templates, timings: timer.1 })
 }
 
+/// One file through `frontmatter` and `validate`, plus the personal-data check.
+pub(crate) fn check_file(guard: &privacy::Guard, config: &SiteConfig, f: load::SourceFile) -> Result<model::Page, Vec<SourceError>> {
+    let found = privacy_errors(guard, &f);
+    let raw = frontmatter::parse(f).map_err(|e| vec![e])?;
+    let page = validate::validate(raw, config)?;
+    if found.is_empty() {
+        Ok(page)
+    } else {
+        Err(found)
+    }
+}
+
 /// Personal data in a file: each finding masked, with how to fix or deliberately allow it.
-fn privacy_errors(guard: &privacy::Guard, file: &load::SourceFile) -> Vec<SourceError> {
+pub(crate) fn privacy_errors(guard: &privacy::Guard, file: &load::SourceFile) -> Vec<SourceError> {
     guard
         .scan(&file.text)
         .into_iter()
         .map(|f| {
-            SourceError::new(&file.path, f.line, f.column, format!("发现{}「{}」：个人信息不能公开发布，这个页面不会被发布", f.kind.label(), f.masked))
-                .hint(format!(
-                    "{} 如果这是可以公开的号码（例如单位办公电话），把它加到 site.toml 的 [privacy] allow 列表里，或在这一行末尾加上 {}",
-                    f.kind.hint(),
-                    privacy::allow_marker()
-                ))
+            SourceError::new(
+                &file.path,
+                f.line,
+                f.column,
+                format!("发现{}「{}」：个人信息不能公开发布，这个页面不会被发布", f.kind.label(), f.masked),
+            )
+            .hint(format!(
+                "{} 如果这是可以公开的号码（例如单位办公电话），把它加到 site.toml 的 [privacy] allow 列表里，或在这一行末尾加上 {}",
+                f.kind.hint(),
+                privacy::allow_marker()
+            ))
         })
         .collect()
 }
@@ -214,7 +221,7 @@ fn render_bodies(site: &Site) -> Vec<Rendered> {
 }
 
 /// Links to missing files and missing `#headings`, each with its file and line.
-fn link_errors(site: &Site, bodies: &[Rendered]) -> Vec<SourceError> {
+pub(crate) fn link_errors(site: &Site, bodies: &[Rendered]) -> Vec<SourceError> {
     let mut errs = Vec::new();
     for (p, r) in site.pages.iter().zip(bodies) {
         let at = |offset: usize| {
@@ -232,8 +239,17 @@ fn link_errors(site: &Site, bodies: &[Rendered]) -> Vec<SourceError> {
             if !bodies[target].headings.iter().any(|h| h.id == a.anchor) && !is_template_anchor(&a.anchor) {
                 let ids: Vec<&str> = bodies[target].headings.iter().map(|h| h.id.as_str()).collect();
                 errs.push(
-                    SourceError::new(&p.path, at(a.offset).0, at(a.offset).1, format!("链接指向的小标题 #{} 在 {} 里不存在", a.anchor, site.page(target).path.display()))
-                        .hint(if ids.is_empty() { "那个页面没有小标题，去掉 # 后面的部分".to_string() } else { format!("可用的小标题：{}", ids.join("、")) }),
+                    SourceError::new(
+                        &p.path,
+                        at(a.offset).0,
+                        at(a.offset).1,
+                        format!("链接指向的小标题 #{} 在 {} 里不存在", a.anchor, site.page(target).path.display()),
+                    )
+                    .hint(if ids.is_empty() {
+                        "那个页面没有小标题，去掉 # 后面的部分".to_string()
+                    } else {
+                        format!("可用的小标题：{}", ids.join("、"))
+                    }),
                 );
             }
         }
@@ -325,9 +341,14 @@ pub fn search_docs(site: &Site, bodies: &[Rendered]) -> (Vec<search::SearchDoc>,
 
 /// Theme `static/`, the site's `static/` (overriding), and assets beside their pages.
 fn copy_static(opts: &Options, prepared: &Prepared, staging: &output::Staging) -> Result<(), BuildError> {
-    let theme = &prepared.site.config.theme;
+    let files = static_files(&opts.root, &prepared.site.config.theme, &prepared.assets);
+    files.par_iter().try_for_each(|(rel, src)| staging.copy(src, rel))
+}
+
+/// Site path → source file of every file copied as is (later entries override earlier ones).
+pub(crate) fn static_files(root: &Path, theme: &str, assets: &[load::Asset]) -> std::collections::BTreeMap<String, PathBuf> {
     let mut files: std::collections::BTreeMap<String, PathBuf> = std::collections::BTreeMap::new();
-    for dir in [opts.root.join("themes").join(theme).join("static"), opts.root.join("static")] {
+    for dir in [root.join("themes").join(theme).join("static"), root.join("static")] {
         if !dir.is_dir() {
             continue;
         }
@@ -338,8 +359,8 @@ fn copy_static(opts: &Options, prepared: &Prepared, staging: &output::Staging) -
             }
         }
     }
-    for a in &prepared.assets {
+    for a in assets {
         files.insert(a.rel.clone(), a.src.clone());
     }
-    files.par_iter().try_for_each(|(rel, src)| staging.copy(src, rel))
+    files
 }

@@ -56,8 +56,9 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Reads every mount; a missing mount folder is an error, a non-UTF-8 file is an error naming it.
-pub fn load(root: &Path, mounts: &[Mount]) -> Result<Loaded, BuildError> {
+/// Every file of every mount, sorted by name within each mount: (absolute path, path inside the
+/// mount with `/` separators, source name). Editor swap and temp files are skipped.
+pub fn walk(mounts: &[Mount]) -> Result<Vec<(PathBuf, String, Option<String>)>, BuildError> {
     let mut entries: Vec<(PathBuf, String, Option<String>)> = Vec::new();
     for m in mounts {
         for entry in WalkDir::new(&m.dir)
@@ -72,17 +73,17 @@ pub fn load(root: &Path, mounts: &[Mount]) -> Result<Loaded, BuildError> {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&m.dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = entry.path().strip_prefix(&m.dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             entries.push((entry.path().to_path_buf(), rel, m.name.clone()));
         }
     }
-    let read: Vec<Result<Item, BuildError>> =
-        entries.into_par_iter().map(|(abs, rel, mount)| read_one(root, abs, rel, mount)).collect();
+    Ok(entries)
+}
+
+/// Reads every mount; a missing mount folder is an error, a non-UTF-8 file is an error naming it.
+pub fn load(root: &Path, mounts: &[Mount]) -> Result<Loaded, BuildError> {
+    let entries = walk(mounts)?;
+    let read: Vec<Result<Item, BuildError>> = entries.into_par_iter().map(|(abs, rel, mount)| read_one(root, abs, rel, mount)).collect();
     let mut loaded = Loaded::default();
     for item in read {
         match item? {
@@ -106,11 +107,20 @@ pub fn display_path(root: &Path, abs: &Path) -> PathBuf {
 }
 
 fn read_one(root: &Path, abs: PathBuf, rel: String, mount: Option<String>) -> Result<Item, BuildError> {
-    let path = display_path(root, &abs);
     if !rel.ends_with(".md") {
+        let path = display_path(root, &abs);
         return Ok(Item::Asset(Asset { src: abs, rel, path }));
     }
-    let bytes = std::fs::read(&abs).map_err(|e| BuildError::io(&abs, e))?;
+    Ok(match read_markdown(root, &abs, rel, mount)? {
+        Ok(f) => Item::File(f),
+        Err(e) => Item::Bad(e),
+    })
+}
+
+/// Reads one Markdown file: BOM and CRLF removed; not UTF-8 is a located error, not a failure.
+pub fn read_markdown(root: &Path, abs: &Path, rel: String, mount: Option<String>) -> Result<Result<SourceFile, SourceError>, BuildError> {
+    let path = display_path(root, abs);
+    let bytes = std::fs::read(abs).map_err(|e| BuildError::io(abs, e))?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -119,17 +129,15 @@ fn read_one(root: &Path, abs: PathBuf, rel: String, mount: Option<String>) -> Re
             if text.contains('\r') {
                 text = text.replace("\r\n", "\n");
             }
-            Ok(Item::File(SourceFile { path, rel, text, mount }))
+            Ok(Ok(SourceFile { path, rel, text, mount }))
         }
         Err(e) => {
             let bytes = e.as_bytes();
             let good = e.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&bytes[..good]);
             let (line, col) = crate::error::line_col(&prefix, prefix.len());
-            Ok(Item::Bad(
-                SourceError::new(path, line, col, "文件不是 UTF-8 编码（可能是 GBK 等编码保存的）")
-                    .hint("用编辑器把文件另存为 UTF-8 编码；在记事本里选择「另存为」→ 编码「UTF-8」"),
-            ))
+            Ok(Err(SourceError::new(path, line, col, "文件不是 UTF-8 编码（可能是 GBK 等编码保存的）")
+                .hint("用编辑器把文件另存为 UTF-8 编码；在记事本里选择「另存为」→ 编码「UTF-8」")))
         }
     }
 }

@@ -48,7 +48,7 @@ pub struct BadLink {
     pub dest: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
@@ -104,8 +104,8 @@ enum Dest {
 }
 
 fn classify_dest(dest: &str, page_rel: &str) -> Dest {
-    if dest.starts_with('#') {
-        return Dest::Anchor(dest[1..].to_string());
+    if let Some(a) = dest.strip_prefix('#') {
+        return Dest::Anchor(a.to_string());
     }
     let (path, anchor) = dest.split_once('#').unwrap_or((dest, ""));
     let rel = if let Some(p) = path.strip_prefix("@/") {
@@ -335,9 +335,7 @@ impl State {
             }
             Tag::BlockQuote(Some(kind)) => {
                 let (class, label) = alert_label(kind);
-                events.push(Event::Html(
-                    format!("<aside class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into(),
-                ));
+                events.push(Event::Html(format!("<aside class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{label}</p>\n").into()));
             }
             Tag::List(_) => {
                 self.close_label(events);

@@ -35,8 +35,7 @@ impl Date {
             return None;
         }
         let date = Date { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
-        (date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= days_in_month(date.year, date.month))
-            .then_some(date)
+        (date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= days_in_month(date.year, date.month)).then_some(date)
     }
 
     /// Today's date in China (UTC+8), or `FANZHA_TODAY` when set (for tests and previews).
@@ -44,10 +43,7 @@ impl Date {
         if let Some(d) = std::env::var("FANZHA_TODAY").ok().and_then(|s| Date::parse(&s)) {
             return d;
         }
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64)
-            + 8 * 3600;
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64) + 8 * 3600;
         Date::from_days(secs.div_euclid(86_400))
     }
 

@@ -7,9 +7,9 @@
 //! Rewriting existing files reuses their inodes, where deleting and recreating thousands of files
 //! and folders on every build made the file system, not fanzha, the slowest stage.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -224,6 +224,18 @@ impl Staging {
             let _ = fs::remove_file(&next_manifest);
         }
         write_manifest(&target_manifest, &written).map_err(|e| BuildError::io(&target_manifest, e))
+    }
+}
+
+/// Where generated files go: a build's staging folder, or `serve`'s in-memory comparison with
+/// the previous build (which writes only files whose bytes changed).
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, data: &[u8]) -> Result<(), BuildError>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, data: &[u8]) -> Result<(), BuildError> {
+        Staging::write(self, rel, data)
     }
 }
 

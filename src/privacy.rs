@@ -17,9 +17,7 @@ const ALLOW_MARKER: &str = "<!-- privacy:allow -->";
 const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
 
 /// Public hotlines that are never personal data.
-const PUBLIC_NUMBERS: [&str; 11] = [
-    "110", "119", "120", "122", "12110", "96110", "12381", "12345", "12315", "12321", "12377",
-];
+const PUBLIC_NUMBERS: [&str; 11] = ["110", "119", "120", "122", "12110", "96110", "12381", "12345", "12315", "12321", "12377"];
 
 /// Weights of the ISO 7064 MOD 11-2 check used by resident ID numbers.
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -102,11 +100,7 @@ impl Guard {
     /// after folding full-width characters and removing spaces, hyphens,
     /// parentheses and middle dots (and ignoring ASCII case).
     pub fn new(extra_allowed: &[String]) -> Guard {
-        let allowed = extra_allowed
-            .iter()
-            .map(|s| normalize_key(s))
-            .filter(|s| !s.is_empty())
-            .collect();
+        let allowed = extra_allowed.iter().map(|s| normalize_key(s)).filter(|s| !s.is_empty()).collect();
         Guard { allowed }
     }
 
@@ -123,12 +117,7 @@ impl Guard {
                 if self.is_allowed(&m) {
                     continue;
                 }
-                out.push(Finding {
-                    line: index + 1,
-                    column: m.start + 1,
-                    kind: m.kind,
-                    masked: m.masked,
-                });
+                out.push(Finding { line: index + 1, column: m.start + 1, kind: m.kind, masked: m.masked });
             }
         }
         out
@@ -139,8 +128,7 @@ impl Guard {
         if is_number && is_public_number(&m.core) {
             return true;
         }
-        self.allowed.contains(&normalize_key(&m.text))
-            || self.allowed.contains(&normalize_key(&m.core))
+        self.allowed.contains(&normalize_key(&m.text)) || self.allowed.contains(&normalize_key(&m.core))
     }
 }
 
@@ -183,18 +171,12 @@ fn fold_char(c: char) -> char {
 
 /// Separator allowed between digit groups: space or a hyphen-like dash.
 fn is_num_sep(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\u{00A0}' | '-' | '\u{2010}'..='\u{2014}' | '\u{2212}'
-    )
+    matches!(c, ' ' | '\u{00A0}' | '-' | '\u{2010}'..='\u{2014}' | '\u{2212}')
 }
 
 /// Middle-dot characters used in licence plates (京A·D12345).
 fn is_dot_sep(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}'
-    )
+    matches!(c, '\u{00B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}')
 }
 
 /// Key used to compare matches with the allow list.
@@ -233,14 +215,7 @@ fn collect(chars: &[char], start: usize, end: usize) -> String {
 
 /// Builds a number match; `core` holds the digits that are masked.
 fn number_match(chars: &[char], start: usize, end: usize, kind: Kind, core: String) -> Match {
-    Match {
-        start,
-        end,
-        kind,
-        text: collect(chars, start, end),
-        masked: mask_middle(&core, 3, 4),
-        core,
-    }
+    Match { start, end, kind, text: collect(chars, start, end), masked: mask_middle(&core, 3, 4), core }
 }
 
 /// Finds all candidates in one (folded) line and drops overlapping ones.
@@ -291,19 +266,14 @@ fn digit_runs(chars: &[char]) -> Vec<Run> {
 
 /// Parses a short string of ASCII digits; None if anything else is present.
 fn parse_digits(s: &[u8]) -> Option<u32> {
-    s.iter().try_fold(0u32, |acc, &b| {
-        b.is_ascii_digit()
-            .then(|| acc.saturating_mul(10).saturating_add(u32::from(b - b'0')))
-    })
+    s.iter().try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc.saturating_mul(10).saturating_add(u32::from(b - b'0'))))
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -322,11 +292,7 @@ fn id_check_char(first17: &[u8]) -> Option<u8> {
     if first17.len() != 17 || !first17.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = first17
-        .iter()
-        .zip(ID_WEIGHTS)
-        .map(|(&b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(ID_WEIGHTS).map(|(&b, w)| u32::from(b - b'0') * w).sum();
     ID_CHECK.get((sum % 11) as usize).copied()
 }
 
@@ -378,10 +344,7 @@ fn luhn_ok(digits: &str) -> bool {
 /// 11 digits starting 1[3-9].
 fn is_mobile(d: &str) -> bool {
     let b = d.as_bytes();
-    b.len() == 11
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
-        && b.iter().all(u8::is_ascii_digit)
+    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
 }
 
 /// Card digits become an ID finding when they are also a valid ID.
@@ -404,13 +367,7 @@ fn classify_run(chars: &[char], run: Run) -> Option<Match> {
         return Some(m);
     }
     if (run.len() == 18 && valid_id18(&digits)) || (run.len() == 15 && valid_id15(&digits)) {
-        return Some(number_match(
-            chars,
-            run.start,
-            run.end,
-            Kind::IdNumber,
-            digits,
-        ));
+        return Some(number_match(chars, run.start, run.end, Kind::IdNumber, digits));
     }
     if let Some(m) = mobile_in_run(chars, run, &digits) {
         return Some(m);
@@ -447,13 +404,7 @@ fn mobile_in_run(chars: &[char], run: Run, digits: &str) -> Option<Match> {
         2 if run.start > 0 && chars[run.start - 1] == '+' => run.start - 1,
         _ => run.start,
     };
-    Some(number_match(
-        chars,
-        start,
-        run.end,
-        Kind::Mobile,
-        core.to_string(),
-    ))
+    Some(number_match(chars, start, run.end, Kind::Mobile, core.to_string()))
 }
 
 /// Extends a mobile number's start over a separate country prefix:
@@ -514,10 +465,7 @@ fn lens(chain: &[Run]) -> Vec<usize> {
 }
 
 fn chain_digits(chars: &[char], chain: &[Run]) -> String {
-    chain
-        .iter()
-        .map(|r| collect(chars, r.start, r.end))
-        .collect()
+    chain.iter().map(|r| collect(chars, r.start, r.end)).collect()
 }
 
 /// Numbers written in groups, starting at run `i`.
@@ -543,13 +491,7 @@ fn grouped_mobile(chars: &[char], chain: &[Run]) -> Option<Match> {
         return None;
     }
     let start = prefix_start(chars, group[0].start);
-    Some(number_match(
-        chars,
-        start,
-        group[2].end,
-        Kind::Mobile,
-        digits,
-    ))
+    Some(number_match(chars, start, group[2].end, Kind::Mobile, digits))
 }
 
 /// ID written as 6-8-4 groups (the last may end in X).
@@ -557,13 +499,7 @@ fn grouped_id(chars: &[char], chain: &[Run]) -> Option<Match> {
     let group = chain.get(..3)?;
     let digits = chain_digits(chars, group);
     match lens(group).as_slice() {
-        [6, 8, 4] if valid_id18(&digits) => Some(number_match(
-            chars,
-            group[0].start,
-            group[2].end,
-            Kind::IdNumber,
-            digits,
-        )),
+        [6, 8, 4] if valid_id18(&digits) => Some(number_match(chars, group[0].start, group[2].end, Kind::IdNumber, digits)),
         [6, 8, 3] => id_with_x(chars, group[0].start, group[2].end, &digits),
         _ => None,
     }
@@ -596,11 +532,7 @@ fn landline(chars: &[char], runs: &[Run], i: usize) -> Option<Match> {
         return None;
     }
     let paren = area.start > 0 && chars[area.start - 1] == '(' && chars.get(area.end) == Some(&')');
-    let (start, mut pos) = if paren {
-        (area.start - 1, area.end + 1)
-    } else {
-        (area.start, area.end)
-    };
+    let (start, mut pos) = if paren { (area.start - 1, area.end + 1) } else { (area.start, area.end) };
     if chars.get(pos).is_some_and(|&c| is_num_sep(c)) {
         pos += 1;
     } else if !paren {
@@ -655,14 +587,7 @@ fn email_at(chars: &[char], at: usize) -> Option<Match> {
     let end = domain_end(chars, at + 1)?;
     let domain = collect(chars, at + 1, end);
     let text = collect(chars, start, end);
-    Some(Match {
-        start,
-        end,
-        kind: Kind::Email,
-        masked: format!("{first}***@{domain}"),
-        core: text.clone(),
-        text,
-    })
+    Some(Match { start, end, kind: Kind::Email, masked: format!("{first}***@{domain}"), core: text.clone(), text })
 }
 
 /// End of a domain like example.com.cn starting at `from`: at least two
@@ -684,14 +609,8 @@ fn domain_end(chars: &[char], from: usize) -> Option<usize> {
         }
         pos += 1;
     }
-    let is_tld =
-        |r: &Run| r.len() >= 2 && chars[r.start..r.end].iter().all(char::is_ascii_alphabetic);
-    labels
-        .iter()
-        .skip(1)
-        .rev()
-        .find(|r| is_tld(r))
-        .map(|r| r.end)
+    let is_tld = |r: &Run| r.len() >= 2 && chars[r.start..r.end].iter().all(char::is_ascii_alphabetic);
+    labels.iter().skip(1).rev().find(|r| is_tld(r)).map(|r| r.end)
 }
 
 // ------------------------------------------------------------------- plates
@@ -713,10 +632,7 @@ fn is_plate_char(c: char) -> bool {
 fn plate_at(chars: &[char], i: usize) -> Option<Match> {
     let letter = *chars.get(i + 1).filter(|c| c.is_ascii_alphabetic())?;
     let mut pos = i + 2;
-    if chars
-        .get(pos)
-        .is_some_and(|&c| is_dot_sep(c) || is_num_sep(c))
-    {
+    if chars.get(pos).is_some_and(|&c| is_dot_sep(c) || is_num_sep(c)) {
         pos += 1;
     }
     let body_start = pos;
@@ -724,22 +640,13 @@ fn plate_at(chars: &[char], i: usize) -> Option<Match> {
         pos += 1;
     }
     let body = chars.get(body_start..pos)?;
-    let ok = (5..=6).contains(&body.len())
-        && body.iter().all(|&c| is_plate_char(c))
-        && body.iter().any(char::is_ascii_digit);
+    let ok = (5..=6).contains(&body.len()) && body.iter().all(|&c| is_plate_char(c)) && body.iter().any(char::is_ascii_digit);
     if !ok {
         return None;
     }
     let text = collect(chars, i, pos);
     let tail: String = body[body.len() - 2..].iter().collect();
-    Some(Match {
-        start: i,
-        end: pos,
-        kind: Kind::Plate,
-        masked: format!("{}{letter}***{tail}", chars[i]),
-        core: normalize_key(&text),
-        text,
-    })
+    Some(Match { start: i, end: pos, kind: Kind::Plate, masked: format!("{}{letter}***{tail}", chars[i]), core: normalize_key(&text), text })
 }
 
 #[cfg(test)]
@@ -758,30 +665,20 @@ mod tests {
 
     fn assert_clean(text: &str) {
         let found = scan(text);
-        assert!(
-            found.is_empty(),
-            "unexpected findings in {text:?}: {found:?}"
-        );
+        assert!(found.is_empty(), "unexpected findings in {text:?}: {found:?}");
     }
 
     /// Independent ISO 7064 MOD 11-2: appends the check character.
     fn make_id(first17: &str) -> String {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        let sum: u32 = first17
-            .chars()
-            .zip(weights)
-            .map(|(c, w)| c.to_digit(10).unwrap() * w)
-            .sum();
+        let sum: u32 = first17.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
         let check = "10X98765432".chars().nth((sum % 11) as usize).unwrap();
         format!("{first17}{check}")
     }
 
     /// Independent Luhn: appends the check digit.
     fn make_card(prefix: &str) -> String {
-        (0..10)
-            .map(|d| format!("{prefix}{d}"))
-            .find(|s| luhn_sum(s).is_multiple_of(10))
-            .unwrap()
+        (0..10).map(|d| format!("{prefix}{d}")).find(|s| luhn_sum(s).is_multiple_of(10)).unwrap()
     }
 
     fn luhn_sum(s: &str) -> u32 {
@@ -807,15 +704,8 @@ mod tests {
     /// A number with the given prefix whose last digit breaks both the ID
     /// check and the Luhn check.
     fn bad_number(prefix: &str) -> String {
-        let good_id = if prefix.len() == 17 {
-            make_id(prefix)
-        } else {
-            String::new()
-        };
-        (0..10)
-            .map(|d| format!("{prefix}{d}"))
-            .find(|s| *s != good_id && !luhn_sum(s).is_multiple_of(10))
-            .unwrap()
+        let good_id = if prefix.len() == 17 { make_id(prefix) } else { String::new() };
+        (0..10).map(|d| format!("{prefix}{d}")).find(|s| *s != good_id && !luhn_sum(s).is_multiple_of(10)).unwrap()
     }
 
     fn group(s: &str, sizes: &[usize], sep: &str) -> String {
@@ -860,14 +750,7 @@ mod tests {
 
     #[test]
     fn hints_are_chinese_and_their_examples_pass_the_guard() {
-        let all = [
-            Kind::IdNumber,
-            Kind::Mobile,
-            Kind::Landline,
-            Kind::BankCard,
-            Kind::Email,
-            Kind::Plate,
-        ];
+        let all = [Kind::IdNumber, Kind::Mobile, Kind::Landline, Kind::BankCard, Kind::Email, Kind::Plate];
         for kind in all {
             let hint = kind.hint();
             assert!(hint.starts_with('请') || hint.starts_with('如'), "{hint}");
@@ -903,17 +786,9 @@ mod tests {
     #[test]
     fn id18_with_x_in_either_case_is_found() {
         // Search for a sequence number whose check character is X.
-        let id = (0..1000)
-            .map(|n| make_id(&format!("11010519851122{n:03}")))
-            .find(|id| id.ends_with('X'))
-            .unwrap();
+        let id = (0..1000).map(|n| make_id(&format!("11010519851122{n:03}"))).find(|id| id.ends_with('X')).unwrap();
         let lower = id.to_lowercase();
-        for text in [
-            id.clone(),
-            lower.clone(),
-            format!("{id}号"),
-            format!("号码{lower}。"),
-        ] {
+        for text in [id.clone(), lower.clone(), format!("{id}号"), format!("号码{lower}。")] {
             assert_eq!(kinds(&text), [Kind::IdNumber], "{text}");
         }
         assert_eq!(scan(&id)[0].masked, format!("110***********{}", &id[14..]));
@@ -944,13 +819,7 @@ mod tests {
     fn id18_with_impossible_birth_date_is_not_an_id() {
         // Valid check digits, impossible dates: month 13, 30 February,
         // 29 February 1900, year 1899 and year 2100.
-        for body in [
-            "37010219901307123",
-            "37010219900230123",
-            "37010219000229123",
-            "37010218990101123",
-            "37010221000101123",
-        ] {
+        for body in ["37010219901307123", "37010219900230123", "37010219000229123", "37010218990101123", "37010221000101123"] {
             let id = make_id(body);
             assert!(!kinds(&id).contains(&Kind::IdNumber), "{id}");
         }
@@ -993,10 +862,8 @@ mod tests {
 
     #[test]
     fn id_that_also_passes_luhn_is_reported_once_as_id() {
-        let id = (0..1000)
-            .map(|n| make_id(&format!("32050219880808{n:03}")))
-            .find(|id| !id.ends_with('X') && luhn_sum(id).is_multiple_of(10))
-            .unwrap();
+        let id =
+            (0..1000).map(|n| make_id(&format!("32050219880808{n:03}"))).find(|id| !id.ends_with('X') && luhn_sum(id).is_multiple_of(10)).unwrap();
         assert_eq!(kinds(&id), [Kind::IdNumber]);
         let grouped = group(&id, &[4, 4, 4, 4, 2], " ");
         assert_eq!(kinds(&grouped), [Kind::IdNumber]);
@@ -1018,12 +885,7 @@ mod tests {
 
     #[test]
     fn mobile_grouped_3_4_4_is_found() {
-        for text in [
-            "138 1234 5678",
-            "138-1234-5678",
-            "138 1234-5678",
-            "138－1234－5678",
-        ] {
+        for text in ["138 1234 5678", "138-1234-5678", "138 1234-5678", "138－1234－5678"] {
             let found = scan(&format!("电话：{text}"));
             assert_eq!(found.len(), 1, "{text}");
             assert_eq!(found[0].kind, Kind::Mobile);
@@ -1167,10 +1029,7 @@ mod tests {
         assert_eq!(found[0].column, 6);
         assert_eq!(found[0].masked, "z***@mail.example.com.cn");
         assert_eq!(scan("x@example.org")[0].masked, "x***@example.org");
-        assert_eq!(
-            scan("（ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ）")[0].masked,
-            "z***@example.com"
-        );
+        assert_eq!(scan("（ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ）")[0].masked, "z***@example.com");
     }
 
     #[test]
@@ -1284,22 +1143,10 @@ mod tests {
     #[test]
     fn columns_count_characters_after_cjk_text() {
         let id = make_id("11010819800101001");
-        let text = format!(
-            "第一行没有问题。\n受害人王某（身份证{id}）称，\n😀😀手机13812345678，车牌粤B 6X7Y8。"
-        );
+        let text = format!("第一行没有问题。\n受害人王某（身份证{id}）称，\n😀😀手机13812345678，车牌粤B 6X7Y8。");
         let found = scan(&text);
-        let got: Vec<(usize, usize, Kind)> = found
-            .iter()
-            .map(|f| (f.line, f.column, f.kind.clone()))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (2, 10, Kind::IdNumber),
-                (3, 5, Kind::Mobile),
-                (3, 19, Kind::Plate),
-            ]
-        );
+        let got: Vec<(usize, usize, Kind)> = found.iter().map(|f| (f.line, f.column, f.kind.clone())).collect();
+        assert_eq!(got, [(2, 10, Kind::IdNumber), (3, 5, Kind::Mobile), (3, 19, Kind::Plate),]);
     }
 
     #[test]
@@ -1311,10 +1158,7 @@ mod tests {
         assert_eq!((found[1].column, &found[1].kind), (19, &Kind::BankCard));
         assert_eq!(kinds("１３８　１２３４　５６７８"), [Kind::Mobile]);
         let id = make_id("37010219900307123");
-        let wide: String = id
-            .chars()
-            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
-            .collect();
+        let wide: String = id.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
         assert_eq!(kinds(&wide), [Kind::IdNumber]);
     }
 
@@ -1340,18 +1184,10 @@ mod tests {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for _ in 0..300 {
             let seq = rng.below(1000);
-            let id = make_id(&format!(
-                "3701021990{:02}{:02}{seq:03}",
-                1 + rng.below(12),
-                1 + rng.below(28)
-            ));
+            let id = make_id(&format!("3701021990{:02}{:02}{seq:03}", 1 + rng.below(12), 1 + rng.below(28)));
             let card = make_card(&format!("62{:013}", rng.next() % 10_000_000_000_000));
             let mobile = format!("1{}{:09}", 3 + rng.below(7), rng.next() % 1_000_000_000);
-            for (value, kind) in [
-                (id, Kind::IdNumber),
-                (card, Kind::BankCard),
-                (mobile, Kind::Mobile),
-            ] {
+            for (value, kind) in [(id, Kind::IdNumber), (card, Kind::BankCard), (mobile, Kind::Mobile)] {
                 let found = scan(&value);
                 assert_eq!(found.len(), 1, "{value}");
                 assert_eq!(found[0].kind, kind, "{value}");
@@ -1392,11 +1228,7 @@ mod tests {
             "(010)",
             "37010219900307123x",
         ];
-        for text in
-            odd.iter()
-                .copied()
-                .chain([long_digits.as_str(), long_mixed.as_str(), grouped.as_str()])
-        {
+        for text in odd.iter().copied().chain([long_digits.as_str(), long_mixed.as_str(), grouped.as_str()]) {
             for f in scan(text) {
                 assert!(f.line >= 1 && f.column >= 1);
             }
@@ -1407,9 +1239,8 @@ mod tests {
     #[test]
     fn random_input_does_not_panic_and_positions_are_valid() {
         let pieces = [
-            "0", "1", "3", "8", "6", "9", "X", "x", " ", "-", "－", "(", ")", "（", "+", "@", ".",
-            "a", "Z", "·", "鲁", "京", "A", "年", "元", "１", "８", "\n", "\r", "😀", "\u{3000}",
-            "\u{0301}", "ｍ",
+            "0", "1", "3", "8", "6", "9", "X", "x", " ", "-", "－", "(", ")", "（", "+", "@", ".", "a", "Z", "·", "鲁", "京", "A", "年", "元", "１",
+            "８", "\n", "\r", "😀", "\u{3000}", "\u{0301}", "ｍ",
         ];
         let mut rng = Rng(0x2545_F491_4F6C_DD1D);
         for _ in 0..2_000 {

@@ -14,7 +14,7 @@ use tera::Tera;
 use crate::error::{BuildError, SourceError};
 use crate::markdown::{escape_html, Rendered};
 use crate::model::PageKind;
-use crate::output::Staging;
+use crate::output::{Sink, Staging};
 use crate::resolve::{related_cases, Site};
 
 /// The loaded templates and where each came from (for error messages).
@@ -27,10 +27,7 @@ pub struct Templates {
 pub fn load_templates(root: &Path, theme: &str) -> Result<Templates, BuildError> {
     let theme_dir = root.join("themes").join(theme).join("templates");
     if !theme_dir.is_dir() {
-        return Err(BuildError::Usage(format!(
-            "找不到主题模板目录 {}：请检查 site.toml 里的 theme = \"{theme}\"",
-            theme_dir.display()
-        )));
+        return Err(BuildError::Usage(format!("找不到主题模板目录 {}：请检查 site.toml 里的 theme = \"{theme}\"", theme_dir.display())));
     }
     let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
     for dir in [theme_dir, root.join("templates")] {
@@ -40,7 +37,10 @@ pub fn load_templates(root: &Path, theme: &str) -> Result<Templates, BuildError>
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry.map_err(|e| BuildError::io(&dir, std::io::Error::other(e.to_string())))?;
             let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_file() && (name.ends_with(".html") || name.ends_with(".xml")) && !crate::load::is_ignored_name(&entry.file_name().to_string_lossy()) {
+            if entry.file_type().is_file()
+                && (name.ends_with(".html") || name.ends_with(".xml"))
+                && !crate::load::is_ignored_name(&entry.file_name().to_string_lossy())
+            {
                 files.insert(name, entry.path().to_path_buf());
             }
         }
@@ -113,7 +113,7 @@ pub fn template_error(root: &Path, files: &BTreeMap<String, PathBuf>, e: &tera::
 
 /// One file to render: its site path and how to make its context.
 #[derive(Debug, Clone)]
-enum Job {
+pub enum Job {
     Page(usize),
     List { section: String, title_page: Option<usize>, items: ListItems, base: String, page: usize, total: usize },
     LawIndex,
@@ -171,7 +171,8 @@ fn paginate(jobs: &mut Vec<Job>, site: &Site, section: &str, title_page: Option<
     }
 }
 
-fn jobs(site: &Site) -> Vec<Job> {
+/// Every output page of the site, in a fixed order.
+pub fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = vec![Job::Search, Job::NotFound, Job::Handbook, Job::LeafletsAll, Job::LawIndex];
     for p in &site.pages {
         match p.kind {
@@ -255,8 +256,7 @@ impl<'a> Shared<'a> {
             "fraud_types": nav_f, "main_fraud_types": nav_f.iter().take(6).collect::<Vec<_>>(), "audiences": nav_a,
             "search": c.search.enabled, "paper": c.handbook.paper,
         });
-        let section_titles =
-            site.pages.iter().filter(|p| p.kind == PageKind::Section).map(|p| (p.section.clone(), p.title.clone())).collect();
+        let section_titles = site.pages.iter().filter(|p| p.kind == PageKind::Section).map(|p| (p.section.clone(), p.title.clone())).collect();
         Shared { site, bodies, refs, site_json, section_titles }
     }
 
@@ -417,7 +417,15 @@ fn leaflet_json(shared: &Shared, id: usize) -> Value {
     })
 }
 
-fn list_context(shared: &Shared, section: &str, title_page: Option<usize>, items: &ListItems, base: &str, page: usize, total: usize) -> (String, Value) {
+fn list_context(
+    shared: &Shared,
+    section: &str,
+    title_page: Option<usize>,
+    items: &ListItems,
+    base: &str,
+    page: usize,
+    total: usize,
+) -> (String, Value) {
     let site = shared.site;
     let ids = list_ids(site, items);
     let per = site.config.paginate_by;
@@ -427,9 +435,7 @@ fn list_context(shared: &Shared, section: &str, title_page: Option<usize>, items
         (Some(t), _) => (site.page(t).title.clone(), site.page(t).summary.clone(), shared.bodies[t].html.clone()),
         (None, ListItems::Fraud(f)) => (format!("{}案例", site.page(*f).title), site.page(*f).summary.clone(), String::new()),
         (None, ListItems::Audience(a)) => (format!("{}相关案例", site.page(*a).title), site.page(*a).summary.clone(), String::new()),
-        (None, ListItems::Article(n)) => {
-            (format!("引用第{}条的内容", crate::law::chinese_numeral(*n)), String::new(), String::new())
-        }
+        (None, ListItems::Article(n)) => (format!("引用第{}条的内容", crate::law::chinese_numeral(*n)), String::new(), String::new()),
         (None, ListItems::Source(s)) => (format!("{s}发布的案例"), String::new(), String::new()),
         (None, ListItems::Region(r)) => (format!("{r}的案例"), String::new(), String::new()),
         (None, _) => ("典型案例".into(), String::new(), String::new()),
@@ -471,16 +477,21 @@ fn special_context(shared: &Shared, job: &Job) -> (String, Value) {
         Job::NotFound => ("404.html".into(), simple("页面没有找到", "/404.html")),
         Job::LawIndex => {
             let mut ctx = simple(&site.law.title, "/law/");
-            let chapters: Vec<Value> = site
-                .law
-                .chapters
-                .iter()
-                .map(|c| json!({"index": c.index, "title": c.title, "articles": article_refs(site, &c.articles)}))
-                .collect();
+            let chapters: Vec<Value> =
+                site.law.chapters.iter().map(|c| json!({"index": c.index, "title": c.title, "articles": article_refs(site, &c.articles)})).collect();
             let section = site.pages.iter().find(|p| p.kind == PageKind::Section && p.section == "law");
             ctx["law"] = json!({"title": site.law.title, "adopted": site.law.adopted, "chapters": chapters});
             ctx["section"] = json!({"summary": section.map(|p| p.summary.clone()), "content": section.map(|p| shared.bodies[p.id].html.clone())});
-            ctx["extra"] = json!(shared.refs_of(site.section_pages.get("law").map_or(&[][..], |v| v).iter().copied().filter(|&i| site.page(i).article.is_none()).collect::<Vec<_>>().as_slice()));
+            ctx["extra"] = json!(shared.refs_of(
+                site.section_pages
+                    .get("law")
+                    .map_or(&[][..], |v| v)
+                    .iter()
+                    .copied()
+                    .filter(|&i| site.page(i).article.is_none())
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            ));
             ctx["breadcrumbs"] = breadcrumbs(shared, "", "法律条文");
             ("law-list.html".into(), ctx)
         }
@@ -501,7 +512,7 @@ fn special_context(shared: &Shared, job: &Job) -> (String, Value) {
 }
 
 /// The site path of a job's output file.
-fn job_path(site: &Site, job: &Job) -> String {
+pub fn job_path(site: &Site, job: &Job) -> String {
     match job {
         Job::Page(id) => format!("{}index.html", site.page(*id).url.trim_start_matches('/')),
         Job::List { base, page, .. } if *page == 1 => format!("{}index.html", base.trim_start_matches('/')),
@@ -520,27 +531,34 @@ pub struct RenderReport {
     pub sitemap: Vec<(String, Option<String>)>,
 }
 
+/// The template (after fallbacks) and the context of one job, without `site`, which is the same
+/// for every job (`Shared::site_json`). `serve` compares these to skip unchanged pages.
+pub fn job_context(shared: &Shared, templates: &Templates, job: &Job) -> (String, Value) {
+    let (template, ctx) = match job {
+        Job::Page(id) => page_context(shared, *id),
+        Job::List { section, title_page, items, base, page, total } => list_context(shared, section, *title_page, items, base, *page, *total),
+        other => special_context(shared, other),
+    };
+    (pick_template(templates, &template).to_string(), ctx)
+}
+
+/// Renders one job's context (plus `site`) through its template.
+pub fn render_job(shared: &Shared, templates: &Templates, root: &Path, template: &str, mut ctx: Value) -> Result<String, BuildError> {
+    ctx["site"] = shared.site_json.clone();
+    let context = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
+    templates.tera.render(template, &context).map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))
+}
+
 /// Renders every page into `staging`, in parallel. All template errors are collected.
 pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: &Staging) -> Result<RenderReport, BuildError> {
     let site = shared.site;
     let jobs = jobs(site);
-    let results: Vec<Result<Option<(String, Option<String>)>, BuildError>> = jobs
+    type Entry = Option<(String, Option<String>)>;
+    let results: Vec<Result<Entry, BuildError>> = jobs
         .par_iter()
         .map(|job| {
-            let (template, mut ctx) = match job {
-                Job::Page(id) => page_context(shared, *id),
-                Job::List { section, title_page, items, base, page, total } => {
-                    list_context(shared, section, *title_page, items, base, *page, *total)
-                }
-                other => special_context(shared, other),
-            };
-            let template = pick_template(templates, &template);
-            ctx["site"] = shared.site_json.clone();
-            let context = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
-            let html = templates
-                .tera
-                .render(template, &context)
-                .map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))?;
+            let (template, ctx) = job_context(shared, templates, job);
+            let html = render_job(shared, templates, root, &template, ctx)?;
             let path = job_path(site, job);
             staging.write(&path, html.as_bytes())?;
             Ok(sitemap_entry(site, job, &path))
@@ -565,7 +583,8 @@ pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: 
     Ok(RenderReport { pages: jobs.len(), sitemap })
 }
 
-fn sitemap_entry(site: &Site, job: &Job, path: &str) -> Option<(String, Option<String>)> {
+/// The sitemap line of a job's page (none for 404 and search).
+pub fn sitemap_entry(site: &Site, job: &Job, path: &str) -> Option<(String, Option<String>)> {
     match job {
         Job::NotFound | Job::Search => None,
         Job::Page(id) => {
@@ -589,7 +608,7 @@ fn pick_template<'t>(templates: &Templates, name: &'t str) -> &'t str {
 }
 
 /// `sitemap.xml`, `cases/atom.xml` and `robots.txt`.
-pub fn write_feeds(shared: &Shared, report: &RenderReport, staging: &Staging) -> Result<(), BuildError> {
+pub fn write_feeds(shared: &Shared, report: &RenderReport, staging: &dyn Sink) -> Result<(), BuildError> {
     let site = shared.site;
     let origin = site.config.origin();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");

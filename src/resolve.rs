@@ -140,7 +140,7 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, law: Law, opts: &ResolveOpt
     let mut others = Vec::new();
     for p in publishable(pages, opts) {
         match p.article {
-            Some(n) if n >= 1 && n <= 50 => {
+            Some(n) if (1..=50).contains(&n) => {
                 notes.insert(n, p);
             }
             Some(n) => errs.push(

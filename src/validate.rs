@@ -14,8 +14,25 @@ use crate::model::{Date, Page, PageKind, Spanned};
 
 /// Every front-matter key fanzha knows, for "did you mean".
 pub const ALL_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "draft", "weight", "keywords", "fraud_types", "audiences",
-    "law_articles", "source", "region", "loss", "expires", "alert", "target", "red_flags", "actions", "sides",
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "draft",
+    "weight",
+    "keywords",
+    "fraud_types",
+    "audiences",
+    "law_articles",
+    "source",
+    "region",
+    "loss",
+    "expires",
+    "alert",
+    "target",
+    "red_flags",
+    "actions",
+    "sides",
 ];
 
 const COMMON: &[&str] =
@@ -69,9 +86,7 @@ pub fn classify(rel: &str) -> (String, PageKind, String, Option<u32>) {
         return (section, kind, url, None);
     }
     let url = if name == "index" { format!("/{dir}/") } else { format!("/{no_ext}/") };
-    let article = (section == "law" && dir == "law")
-        .then(|| name.strip_prefix("article-").and_then(|n| n.parse::<u32>().ok()))
-        .flatten();
+    let article = (section == "law" && dir == "law").then(|| name.strip_prefix("article-").and_then(|n| n.parse::<u32>().ok())).flatten();
     (section, PageKind::Page, url, article)
 }
 
@@ -98,10 +113,7 @@ pub fn validate(raw: RawPage, config: &SiteConfig) -> Result<Page, Vec<SourceErr
     }
     for key in &schema.required {
         if !raw.fields.contains_key(key) {
-            errs.push(
-                SourceError::new(&path, 1, 1, format!("缺少必填字段 {key}"))
-                    .hint(format!("在 front matter 里加一行 {}", example_line(key))),
-            );
+            errs.push(SourceError::new(&path, 1, 1, format!("缺少必填字段 {key}")).hint(format!("在 front matter 里加一行 {}", example_line(key))));
         }
     }
     let mut f = Fields { raw: &raw, errs: &mut errs };
@@ -237,11 +249,7 @@ impl Fields<'_> {
         let v = self.raw.fields.get(key)?;
         let parsed = v.as_str().and_then(Date::parse);
         if parsed.is_none() {
-            self.err(
-                key,
-                format!("字段 {key} 的日期 {v} 看不懂或不存在"),
-                format!("日期写成 年-月-日，例如 {key} = 2024-05-01（月和日用两位数）"),
-            );
+            self.err(key, format!("字段 {key} 的日期 {v} 看不懂或不存在"), format!("日期写成 年-月-日，例如 {key} = 2024-05-01（月和日用两位数）"));
         }
         parsed
     }

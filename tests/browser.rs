@@ -48,18 +48,14 @@ fn on_path(name: &str) -> Option<PathBuf> {
     if name.contains('/') {
         return Path::new(name).is_file().then(|| PathBuf::from(name));
     }
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
 fn chromium() -> Option<PathBuf> {
     if let Ok(c) = std::env::var("FANZHA_CHROMIUM") {
         return on_path(&c);
     }
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|n| on_path(n))
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|n| on_path(n))
 }
 
 /// Checks the tools a test needs; `None` means skip.
@@ -71,11 +67,7 @@ fn need(tools: &[&str]) -> Option<()> {
     if chromium().is_none() {
         return missing("chromium is not installed (apt-get install chromium fonts-noto-cjk)");
     }
-    let fonts = Command::new("fc-list")
-        .arg(":lang=zh")
-        .output()
-        .map(|o| !o.stdout.is_empty())
-        .unwrap_or(false);
+    let fonts = Command::new("fc-list").arg(":lang=zh").output().map(|o| !o.stdout.is_empty()).unwrap_or(false);
     if !fonts {
         return missing("no Chinese font is installed (apt-get install fonts-noto-cjk)");
     }
@@ -85,12 +77,7 @@ fn need(tools: &[&str]) -> Option<()> {
 fn need_tools(tools: &[&str]) -> Option<()> {
     for t in tools {
         let ok = match *t {
-            "node_modules" => {
-                manifest()
-                    .join("tests/browser/node_modules/playwright-core")
-                    .is_dir()
-                    && on_path("node").is_some()
-            }
+            "node_modules" => manifest().join("tests/browser/node_modules/playwright-core").is_dir() && on_path("node").is_some(),
             other => on_path(other).is_some(),
         };
         if !ok {
@@ -140,17 +127,14 @@ fn served() -> &'static Served {
         let dir = std::env::temp_dir().join(format!("fanzha-browser-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let root = dir.join("site");
-        for d in ["content", "themes", "data"] {
+        for d in ["content", "themes", "data", "sources"] {
             if manifest().join(d).is_dir() {
                 copy_dir(&manifest().join(d), &root.join(d));
             }
         }
-        std::fs::copy(manifest().join("site.toml"), root.join("site.toml"))
-            .expect("copy site.toml");
-        std::fs::write(root.join("content/leaflets/zz-two-sided.md"), TWO_SIDED)
-            .expect("write test leaflet");
-        std::fs::write(root.join("content/topics/zz-escape-test.md"), ESCAPE_TEST)
-            .expect("write escaping test page");
+        std::fs::copy(manifest().join("site.toml"), root.join("site.toml")).expect("copy site.toml");
+        std::fs::write(root.join("content/leaflets/zz-two-sided.md"), TWO_SIDED).expect("write test leaflet");
+        std::fs::write(root.join("content/topics/zz-escape-test.md"), ESCAPE_TEST).expect("write escaping test page");
         let out = dir.join("out");
         let mut opts = fanzha::Options::new(&root);
         opts.output = out.clone();
@@ -181,37 +165,23 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
         return;
     }
     let mut header = String::new();
-    while reader
-        .read_line(&mut header)
-        .map(|n| n > 2)
-        .unwrap_or(false)
-    {
+    while reader.read_line(&mut header).map(|n| n > 2).unwrap_or(false) {
         header.clear();
     }
     let target = line.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let path = percent_decode(path);
-    let file = path
-        .strip_prefix(BASE_PATH)
-        .filter(|p| !p.contains(".."))
-        .map(|p| {
-            let f = root.join(p);
-            if f.is_dir() {
-                f.join("index.html")
-            } else {
-                f
-            }
-        });
-    let (status, body, file) = match file
-        .as_ref()
-        .and_then(|f| std::fs::read(f).ok().map(|b| (b, f.clone())))
-    {
+    let file = path.strip_prefix(BASE_PATH).filter(|p| !p.contains("..")).map(|p| {
+        let f = root.join(p);
+        if f.is_dir() {
+            f.join("index.html")
+        } else {
+            f
+        }
+    });
+    let (status, body, file) = match file.as_ref().and_then(|f| std::fs::read(f).ok().map(|b| (b, f.clone()))) {
         Some((b, f)) => ("200 OK", b, f),
-        None => (
-            "404 Not Found",
-            std::fs::read(root.join("404.html")).unwrap_or_default(),
-            root.join("404.html"),
-        ),
+        None => ("404 Not Found", std::fs::read(root.join("404.html")).unwrap_or_default(), root.join("404.html")),
     };
     let kind = match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
@@ -224,9 +194,7 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
         _ => "application/octet-stream",
     };
     let head = format!("HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
-    let _ = stream
-        .write_all(head.as_bytes())
-        .and_then(|_| stream.write_all(&body));
+    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
 }
 
 fn percent_decode(s: &str) -> String {
@@ -269,47 +237,22 @@ fn print_to_pdf(path: &str, pdf: &Path) {
         .output()
         .expect("run chromium");
     let _ = std::fs::remove_dir_all(&profile);
-    assert!(
-        pdf.is_file(),
-        "chromium made no PDF of {path}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(pdf.is_file(), "chromium made no PDF of {path}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Page count and page size (points) from `pdfinfo`.
 fn pdf_info(pdf: &Path) -> (usize, f64, f64) {
-    let out = Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .expect("run pdfinfo");
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("run pdfinfo");
     let text = String::from_utf8_lossy(&out.stdout);
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(str::trim)
-            .unwrap_or("")
-            .to_string()
-    };
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or("").to_string();
     let pages = field("Pages:").parse().unwrap_or(0);
-    let size: Vec<f64> = field("Page size:")
-        .split_whitespace()
-        .filter_map(|w| w.parse().ok())
-        .collect();
-    (
-        pages,
-        size.first().copied().unwrap_or(0.0),
-        size.get(1).copied().unwrap_or(0.0),
-    )
+    let size: Vec<f64> = field("Page size:").split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    (pages, size.first().copied().unwrap_or(0.0), size.get(1).copied().unwrap_or(0.0))
 }
 
 /// The PDF's text, one string per page.
 fn pdf_pages(pdf: &Path) -> Vec<String> {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("run pdftotext");
+    let out = Command::new("pdftotext").args(["-layout", "-enc", "UTF-8"]).arg(pdf).arg("-").output().expect("run pdftotext");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
     if pages.last().is_some_and(|p| p.trim().is_empty()) {
@@ -323,11 +266,7 @@ fn squash(s: &str) -> String {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 }
 
 /// The visible text pieces of an HTML fragment (between tags), skipping the SVG.
@@ -336,10 +275,7 @@ fn text_pieces(html: &str) -> Vec<String> {
         (Some(a), Some(b)) if a < b => format!("{}{}", &html[..a], &html[b + 6..]),
         _ => html.to_string(),
     };
-    html.split('<')
-        .filter_map(|chunk| chunk.split_once('>').map(|(_, t)| squash(&unescape(t))))
-        .filter(|t| !t.is_empty())
-        .collect()
+    html.split('<').filter_map(|chunk| chunk.split_once('>').map(|(_, t)| squash(&unescape(t)))).filter(|t| !t.is_empty()).collect()
 }
 
 /// A4 in points, within a point.
@@ -361,9 +297,7 @@ fn leaflets(out: &Path) -> Vec<(String, usize, String)> {
         let Some(start) = html.find("<section class=\"leaflet-sheet") else {
             continue;
         };
-        let end = html[start..]
-            .find("</section>")
-            .map_or(html.len(), |e| start + e);
+        let end = html[start..].find("</section>").map_or(html.len(), |e| start + e);
         let sheet = html[start..end].to_string();
         let sides = if sheet.contains("two-sides") { 2 } else { 1 };
         list.push((slug, sides, sheet));
@@ -373,9 +307,7 @@ fn leaflets(out: &Path) -> Vec<(String, usize, String)> {
 }
 
 fn pdf_dir() -> PathBuf {
-    let dir = std::env::temp_dir()
-        .join(format!("fanzha-browser-{}", std::process::id()))
-        .join("pdf");
+    let dir = std::env::temp_dir().join(format!("fanzha-browser-{}", std::process::id())).join("pdf");
     std::fs::create_dir_all(&dir).expect("pdf dir");
     dir
 }
@@ -387,35 +319,20 @@ fn issue_6_each_leaflet_prints_on_one_a4_sheet_with_nothing_cut_off() {
     }
     let s = served();
     let list = leaflets(&s.out);
-    assert!(
-        list.len() >= 2 && list.iter().any(|l| l.1 == 2),
-        "expected the bundled leaflets and the two-sided test leaflet: {list:?}"
-    );
+    assert!(list.len() >= 2 && list.iter().any(|l| l.1 == 2), "expected the bundled leaflets and the two-sided test leaflet: {list:?}");
     let mut report = Vec::new();
     for (slug, sides, sheet) in &list {
         let pdf = pdf_dir().join(format!("leaflet-{slug}.pdf"));
         print_to_pdf(&format!("leaflets/{slug}/"), &pdf);
         let (pages, w, h) = pdf_info(&pdf);
-        assert_eq!(
-            pages, *sides,
-            "leaflet {slug} printed on {pages} pages, want {sides}"
-        );
-        assert!(
-            is_a4(w, h),
-            "leaflet {slug} printed on {w} x {h} pt, want A4 portrait (595 x 842)"
-        );
+        assert_eq!(pages, *sides, "leaflet {slug} printed on {pages} pages, want {sides}");
+        assert!(is_a4(w, h), "leaflet {slug} printed on {w} x {h} pt, want A4 portrait (595 x 842)");
         let text = squash(&pdf_pages(&pdf).join(""));
         for piece in text_pieces(sheet) {
-            assert!(
-                text.contains(&piece),
-                "leaflet {slug}: 「{piece}」 is not in the printed PDF (cut off?)"
-            );
+            assert!(text.contains(&piece), "leaflet {slug}: 「{piece}」 is not in the printed PDF (cut off?)");
         }
         for needle in ["110", "96110"] {
-            assert!(
-                text.contains(needle),
-                "leaflet {slug}: hotline {needle} not printed"
-            );
+            assert!(text.contains(needle), "leaflet {slug}: hotline {needle} not printed");
         }
         report.push(format!("{slug}: {pages} page(s)"));
     }
@@ -428,53 +345,27 @@ fn issue_6_all_leaflets_print_one_sheet_each() {
         return;
     }
     let s = served();
-    let html =
-        std::fs::read_to_string(s.out.join("leaflets/all/index.html")).expect("leaflets/all page");
+    let html = std::fs::read_to_string(s.out.join("leaflets/all/index.html")).expect("leaflets/all page");
     // (title, sides) of each sheet, in the page's order.
     let sheets: Vec<(String, usize)> = html
         .split("<section class=\"leaflet-sheet")
         .skip(1)
         .map(|sheet| {
-            let title = sheet
-                .split("class=\"lf-title\">")
-                .nth(1)
-                .and_then(|t| t.split('<').next())
-                .map(|t| squash(&unescape(t)))
-                .unwrap_or_default();
-            (
-                title,
-                if sheet.starts_with(" two-sides") {
-                    2
-                } else {
-                    1
-                },
-            )
+            let title = sheet.split("class=\"lf-title\">").nth(1).and_then(|t| t.split('<').next()).map(|t| squash(&unescape(t))).unwrap_or_default();
+            (title, if sheet.starts_with(" two-sides") { 2 } else { 1 })
         })
         .collect();
-    assert_eq!(
-        sheets.len(),
-        leaflets(&s.out).len(),
-        "leaflets/all does not hold every leaflet"
-    );
+    assert_eq!(sheets.len(), leaflets(&s.out).len(), "leaflets/all does not hold every leaflet");
     let want: usize = sheets.iter().map(|l| l.1).sum();
     let pdf = pdf_dir().join("leaflets-all.pdf");
     print_to_pdf("leaflets/all/", &pdf);
     let (pages, w, h) = pdf_info(&pdf);
     assert!(is_a4(w, h), "leaflets/all printed on {w} x {h} pt, want A4");
-    assert_eq!(
-        pages,
-        want,
-        "leaflets/all printed {pages} pages for {} leaflets, want {want}",
-        sheets.len()
-    );
+    assert_eq!(pages, want, "leaflets/all printed {pages} pages for {} leaflets, want {want}", sheets.len());
     let texts = pdf_pages(&pdf);
     let mut page = 0;
     for (title, sides) in &sheets {
-        assert!(
-            squash(&texts[page]).contains(title.as_str()),
-            "leaflets/all page {} should start leaflet {title}",
-            page + 1
-        );
+        assert!(squash(&texts[page]).contains(title.as_str()), "leaflets/all page {} should start leaflet {title}", page + 1);
         page += sides;
     }
     let list = &sheets;
@@ -488,77 +379,34 @@ fn issue_6_handbook_chapters_each_start_a_page() {
     }
     let s = served();
     let html = std::fs::read_to_string(s.out.join("handbook/index.html")).expect("handbook page");
-    let titles: Vec<String> = html
-        .split("class=\"hb-chapter-title\">")
-        .skip(1)
-        .filter_map(|t| t.split('<').next())
-        .map(|t| squash(&unescape(t)))
-        .collect();
-    assert!(
-        titles.len() >= 11,
-        "handbook has {} chapters: {titles:?}",
-        titles.len()
-    );
+    let titles: Vec<String> =
+        html.split("class=\"hb-chapter-title\">").skip(1).filter_map(|t| t.split('<').next()).map(|t| squash(&unescape(t))).collect();
+    assert!(titles.len() >= 11, "handbook has {} chapters: {titles:?}", titles.len());
     let pdf = pdf_dir().join("handbook.pdf");
     print_to_pdf("handbook/", &pdf);
     let (pages, w, h) = pdf_info(&pdf);
     let paper = std::fs::read_to_string(manifest().join("site.toml")).unwrap_or_default();
     if paper.contains("paper = \"A5\"") {
-        assert!(
-            (w - 419.5).abs() < 1.5 && (h - 595.3).abs() < 1.5,
-            "handbook is {w} x {h} pt, want A5"
-        );
+        assert!((w - 419.5).abs() < 1.5 && (h - 595.3).abs() < 1.5, "handbook is {w} x {h} pt, want A5");
     } else {
         assert!(is_a4(w, h), "handbook is {w} x {h} pt, want A4");
     }
     let texts = pdf_pages(&pdf);
     // First lines of each page, whitespace removed.
-    let heads: Vec<String> = texts
-        .iter()
-        .map(|t| {
-            squash(
-                &t.lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .take(3)
-                    .collect::<String>(),
-            )
-        })
-        .collect();
-    assert!(
-        squash(&texts[0]).contains("防骗宣传手册"),
-        "page 1 is not the cover: {}",
-        heads[0]
-    );
-    assert!(
-        heads[1].starts_with("目录"),
-        "page 2 is not the contents: {}",
-        heads[1]
-    );
+    let heads: Vec<String> = texts.iter().map(|t| squash(&t.lines().filter(|l| !l.trim().is_empty()).take(3).collect::<String>())).collect();
+    assert!(squash(&texts[0]).contains("防骗宣传手册"), "page 1 is not the cover: {}", heads[0]);
+    assert!(heads[1].starts_with("目录"), "page 2 is not the contents: {}", heads[1]);
     let mut last = 1;
     for t in &titles {
-        let at = heads
-            .iter()
-            .enumerate()
-            .skip(last + 1)
-            .find(|(_, h)| h.contains(t.as_str()))
-            .map(|(i, _)| i);
+        let at = heads.iter().enumerate().skip(last + 1).find(|(_, h)| h.contains(t.as_str())).map(|(i, _)| i);
         let Some(at) = at else {
-            panic!(
-                "chapter 「{t}」 does not start a page after page {}; page heads: {heads:#?}",
-                last + 1
-            );
+            panic!("chapter 「{t}」 does not start a page after page {}; page heads: {heads:#?}", last + 1);
         };
         last = at;
     }
     let back = squash(texts.last().expect("pages"));
-    assert!(
-        back.contains("求助电话") && back.contains("96110") && back.contains("110"),
-        "the back cover lacks the hotlines: {back}"
-    );
-    eprintln!(
-        "handbook: {pages} pages, {} chapters each on a new page",
-        titles.len()
-    );
+    assert!(back.contains("求助电话") && back.contains("96110") && back.contains("110"), "the back cover lacks the hotlines: {back}");
+    eprintln!("handbook: {pages} pages, {} chapters each on a new page", titles.len());
 }
 
 /// Runs one suite of tests/browser/check.mjs and fails with its output.
@@ -568,9 +416,7 @@ fn check_suite(suite: &str, out_dir: Option<&Path>) {
     }
     let s = served();
     let mut cmd = Command::new("node");
-    cmd.arg(manifest().join("tests/browser/check.mjs"))
-        .arg(suite)
-        .arg(&s.base);
+    cmd.arg(manifest().join("tests/browser/check.mjs")).arg(suite).arg(&s.base);
     if let Some(d) = out_dir {
         cmd.arg(d);
     }
@@ -580,10 +426,7 @@ fn check_suite(suite: &str, out_dir: Option<&Path>) {
     let out = cmd.output().expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
     eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "browser suite {suite} failed:\n{stdout}"
-    );
+    assert!(out.status.success(), "browser suite {suite} failed:\n{stdout}");
 }
 
 #[test]
@@ -616,9 +459,7 @@ fn issue_6_screenshots() {
     let dir = if std::env::var("FANZHA_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
         manifest().join("docs")
     } else {
-        std::env::temp_dir()
-            .join(format!("fanzha-browser-{}", std::process::id()))
-            .join("shots")
+        std::env::temp_dir().join(format!("fanzha-browser-{}", std::process::id())).join("shots")
     };
     check_suite("shots", Some(&dir));
     if need(&["node_modules"]).is_some() {
@@ -635,42 +476,15 @@ fn issue_6_home_page_is_light_and_self_contained() {
     // anything from another host.
     let s = served();
     let html = std::fs::read_to_string(s.out.join("index.html")).expect("home page");
-    let css_name = html
-        .split("rel=\"stylesheet\" href=\"")
-        .nth(1)
-        .and_then(|t| t.split('"').next())
-        .expect("stylesheet link");
-    let css = std::fs::metadata(s.out.join(css_name.trim_start_matches(BASE_PATH)))
-        .expect("stylesheet")
-        .len();
+    let css_name = html.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|t| t.split('"').next()).expect("stylesheet link");
+    let css = std::fs::metadata(s.out.join(css_name.trim_start_matches(BASE_PATH))).expect("stylesheet").len();
     let total = html.len() as u64 + css;
-    eprintln!(
-        "home page: {} bytes HTML + {css} bytes CSS = {total} bytes",
-        html.len()
-    );
-    assert!(
-        total < 40 * 1024,
-        "home page HTML + CSS is {total} bytes, want under 40 KB"
-    );
-    for page in [
-        "index.html",
-        "fraud/task-rebate/index.html",
-        "leaflets/elderly/index.html",
-        "handbook/index.html",
-        "search/index.html",
-    ] {
+    eprintln!("home page: {} bytes HTML + {css} bytes CSS = {total} bytes", html.len());
+    assert!(total < 40 * 1024, "home page HTML + CSS is {total} bytes, want under 40 KB");
+    for page in ["index.html", "fraud/task-rebate/index.html", "leaflets/elderly/index.html", "handbook/index.html", "search/index.html"] {
         let html = std::fs::read_to_string(s.out.join(page)).expect("page");
-        for attr in [
-            "src=\"http",
-            "src=\"//",
-            "rel=\"stylesheet\" href=\"http",
-            "@import",
-            "url(http",
-        ] {
-            assert!(
-                !html.contains(attr),
-                "{page} loads something from another host ({attr})"
-            );
+        for attr in ["src=\"http", "src=\"//", "rel=\"stylesheet\" href=\"http", "@import", "url(http"] {
+            assert!(!html.contains(attr), "{page} loads something from another host ({attr})");
         }
     }
 }
@@ -693,11 +507,7 @@ fn issue_6_every_page_has_title_description_canonical_and_open_graph() {
             let html = std::fs::read_to_string(&p).expect("page");
             let name = p.strip_prefix(&s.out).unwrap_or(&p).display().to_string();
             assert!(html.contains("<html lang=\"zh-CN\">"), "{name}: lang");
-            let title = html
-                .split("<title>")
-                .nth(1)
-                .and_then(|t| t.split("</title>").next())
-                .unwrap_or("");
+            let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
             assert!(!title.trim().is_empty(), "{name}: empty <title>");
             for needle in [
                 "<meta name=\"description\" content=\"",
@@ -712,10 +522,7 @@ fn issue_6_every_page_has_title_description_canonical_and_open_graph() {
             ] {
                 assert!(html.contains(needle), "{name}: missing {needle}");
             }
-            assert!(
-                !html.contains("content=\"\""),
-                "{name}: an empty meta content"
-            );
+            assert!(!html.contains("content=\"\""), "{name}: an empty meta content");
             checked += 1;
         }
     }
@@ -756,10 +563,6 @@ fn issue_6_html_validates() {
         .args(pages.iter().map(|p| s.out.join(p)))
         .output()
         .expect("run java");
-    let report =
-        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && report.trim().is_empty(),
-        "the Nu Html Checker found errors:\n{report}"
-    );
+    let report = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && report.trim().is_empty(), "the Nu Html Checker found errors:\n{report}");
 }

@@ -39,7 +39,10 @@ fn han(s: &str) -> usize {
 }
 
 fn list(d: &Doc, key: &str) -> Vec<String> {
-    d.fm.get(key).and_then(|v| v.as_array()).map(|a| a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), String::from)).collect()).unwrap_or_default()
+    d.fm.get(key)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().map(|x| x.as_str().map_or_else(|| x.to_string(), String::from)).collect())
+        .unwrap_or_default()
 }
 
 #[test]

@@ -74,7 +74,10 @@ fn unknown_front_matter_key_suggests_the_right_one() {
 #[test]
 fn unknown_fraud_type_lists_valid_slugs() {
     let bad = CASE.replace("[\"task-rebate\"]", "[\"task-rebat\"]");
-    fails_with(&[("content/cases/bad.md", bad.as_bytes())], &["content/cases/bad.md:5:1: 没有叫「task-rebat」的诈骗类型", "是不是想写 task-rebate", "task-rebate（刷单返利）"]);
+    fails_with(
+        &[("content/cases/bad.md", bad.as_bytes())],
+        &["content/cases/bad.md:5:1: 没有叫「task-rebat」的诈骗类型", "是不是想写 task-rebate", "task-rebate（刷单返利）"],
+    );
 }
 
 #[test]
@@ -148,7 +151,8 @@ fn unknown_site_toml_key() {
 fn all_errors_of_a_run_are_reported() {
     let a = CASE.replace("[31]", "[51]");
     let b = CASE.replace("task-rebate", "nope");
-    let out = fails_with(&[("content/cases/a.md", a.as_bytes()), ("content/cases/b.md", b.as_bytes())], &["content/cases/a.md", "content/cases/b.md"]);
+    let out =
+        fails_with(&[("content/cases/a.md", a.as_bytes()), ("content/cases/b.md", b.as_bytes())], &["content/cases/a.md", "content/cases/b.md"]);
     assert!(out.contains("共 2 处错误"), "{out}");
 }
 
@@ -202,7 +206,10 @@ fn successful_build_leaves_no_stale_file() {
     let fresh = TempDir::new("fresh");
     let r = fanzha(&["build", "--output", fresh.path().join("out").to_str().unwrap()], dir.path());
     assert_eq!(r.code, 0);
-    assert!(snapshot(&dir.path().join("public")) == snapshot(&fresh.path().join("out")), "reused staging folder gives other output than a fresh build");
+    assert!(
+        snapshot(&dir.path().join("public")) == snapshot(&fresh.path().join("out")),
+        "reused staging folder gives other output than a fresh build"
+    );
 }
 
 #[test]

@@ -3,9 +3,7 @@
 //! posting lists and weights say what the pages say.
 
 use fanzha::search::postings::{self, decode, encode, quantise, FieldTf};
-use fanzha::search::{
-    build_index, fnv1a32, IndexFile, SearchDoc, SearchOptions, EXCERPT_CHARS, HEAVY_CHARS,
-};
+use fanzha::search::{build_index, fnv1a32, IndexFile, SearchDoc, SearchOptions, EXCERPT_CHARS, HEAVY_CHARS};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -13,21 +11,12 @@ fn fixture() -> (Vec<SearchDoc>, SearchOptions) {
     let raw = include_str!("search/fixture-docs.json");
     let v: Value = serde_json::from_str(raw).expect("fixture JSON");
     let docs: Vec<SearchDoc> = serde_json::from_value(v["docs"].clone()).expect("docs");
-    let labels: BTreeMap<String, String> =
-        serde_json::from_value(v["labels"].clone()).expect("labels");
-    (
-        docs,
-        SearchOptions {
-            facet_labels: labels,
-        },
-    )
+    let labels: BTreeMap<String, String> = serde_json::from_value(v["labels"].clone()).expect("labels");
+    (docs, SearchOptions { facet_labels: labels })
 }
 
 fn json(files: &[IndexFile], path: &str) -> Value {
-    let f = files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no {path}"));
+    let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}"));
     serde_json::from_slice(&f.bytes).expect("file is JSON")
 }
 
@@ -47,15 +36,8 @@ fn postings_of(files: &[IndexFile], term: &str) -> Vec<(u32, u8)> {
 }
 
 fn urls_of(files: &[IndexFile], term: &str) -> Vec<String> {
-    let mut urls: Vec<String> = postings_of(files, term)
-        .iter()
-        .map(|(d, _)| {
-            json(files, &format!("d/{d}.json"))["u"]
-                .as_str()
-                .expect("u")
-                .to_string()
-        })
-        .collect();
+    let mut urls: Vec<String> =
+        postings_of(files, term).iter().map(|(d, _)| json(files, &format!("d/{d}.json"))["u"].as_str().expect("u").to_string()).collect();
     urls.sort();
     urls
 }
@@ -76,10 +58,7 @@ fn containing(docs: &[SearchDoc], needle: &str) -> Vec<String> {
 }
 
 fn level(files: &[IndexFile], term: &str, url: &str) -> u8 {
-    postings_of(files, term)
-        .iter()
-        .find(|(d, _)| json(files, &format!("d/{d}.json"))["u"] == url)
-        .map_or(0, |p| p.1)
+    postings_of(files, term).iter().find(|(d, _)| json(files, &format!("d/{d}.json"))["u"] == url).map_or(0, |p| p.1)
 }
 
 #[test]
@@ -102,27 +81,11 @@ fn output_is_deterministic_and_independent_of_input_order() {
 fn postings_list_exactly_the_pages_containing_a_term() {
     let (docs, opts) = fixture();
     let files = build_index(&docs, &opts);
-    for term in [
-        "刷单",
-        "诈骗",
-        "骗",
-        "条",
-        "96110",
-        "安全账户",
-        "杀猪盘",
-        "任务",
-    ] {
+    for term in ["刷单", "诈骗", "骗", "条", "96110", "安全账户", "杀猪盘", "任务"] {
         assert_eq!(urls_of(&files, term), containing(&docs, term), "{term}");
     }
-    assert_eq!(
-        urls_of(&files, "app"),
-        ["/cases/2024-005/"],
-        "full-width and ASCII APP are one term"
-    );
-    assert!(
-        urls_of(&files, "账户").contains(&"/cases/2024-002/".to_string()),
-        "帐户 is indexed as 账户"
-    );
+    assert_eq!(urls_of(&files, "app"), ["/cases/2024-005/"], "full-width and ASCII APP are one term");
+    assert!(urls_of(&files, "账户").contains(&"/cases/2024-002/".to_string()), "帐户 is indexed as 账户");
 }
 
 #[test]
@@ -144,14 +107,8 @@ fn fields_are_weighted_title_keywords_headings_body() {
     ];
     let files = build_index(&docs, &SearchOptions::default());
     for term in ["被骗", "被", "骗"] {
-        let l: Vec<u8> = ["/a/", "/b/", "/c/", "/d/"]
-            .iter()
-            .map(|u| level(&files, term, u))
-            .collect();
-        assert!(
-            l[0] > l[1] && l[1] > l[2] && l[2] > l[3] && l[3] > 0,
-            "{term}: {l:?}"
-        );
+        let l: Vec<u8> = ["/a/", "/b/", "/c/", "/d/"].iter().map(|u| level(&files, term, u)).collect();
+        assert!(l[0] > l[1] && l[1] > l[2] && l[2] > l[3] && l[3] > 0, "{term}: {l:?}");
     }
 }
 
@@ -159,12 +116,8 @@ fn fields_are_weighted_title_keywords_headings_body() {
 fn keyword_beats_body_mentions() {
     let (docs, opts) = fixture();
     let files = build_index(&docs, &opts);
-    assert!(
-        level(&files, "杀猪盘", "/fraud/romance/") > level(&files, "杀猪盘", "/cases/2024-003/")
-    );
-    assert!(
-        level(&files, "帮信罪", "/topics/two-cards/") > level(&files, "帮信罪", "/cases/2024-004/")
-    );
+    assert!(level(&files, "杀猪盘", "/fraud/romance/") > level(&files, "杀猪盘", "/cases/2024-003/"));
+    assert!(level(&files, "帮信罪", "/topics/two-cards/") > level(&files, "帮信罪", "/cases/2024-004/"));
 }
 
 #[test]
@@ -175,25 +128,12 @@ fn manifest_holds_facets_law_and_weights_but_no_pages() {
     assert_eq!(m["v"], 1);
     assert_eq!(m["n"], docs.len());
     let law31 = m["law"]["31"].as_u64().expect("article 31");
-    assert_eq!(
-        json(&files, &format!("d/{law31}.json"))["u"],
-        "/law/article-31/"
-    );
+    assert_eq!(json(&files, &format!("d/{law31}.json"))["u"], "/law/article-31/");
     assert_eq!(m["lb"]["task-rebate"], "刷单返利");
-    assert_eq!(
-        m["w"].as_array().map(Vec::len),
-        Some(postings::LEVELS as usize)
-    );
-    assert!(m["ft"]
-        .as_array()
-        .expect("ft")
-        .iter()
-        .any(|s| s == "romance"));
+    assert_eq!(m["w"].as_array().map(Vec::len), Some(postings::LEVELS as usize));
+    assert!(m["ft"].as_array().expect("ft").iter().any(|s| s == "romance"));
     let text = m.to_string();
-    assert!(
-        !text.contains("刷单返利类诈骗"),
-        "no titles in the manifest"
-    );
+    assert!(!text.contains("刷单返利类诈骗"), "no titles in the manifest");
 }
 
 fn synthetic(n: usize) -> Vec<SearchDoc> {
@@ -217,17 +157,8 @@ fn synthetic(n: usize) -> Vec<SearchDoc> {
 fn manifest_does_not_grow_with_pages() {
     let small = build_index(&synthetic(60), &SearchOptions::default());
     let big = build_index(&synthetic(3000), &SearchOptions::default());
-    let size = |f: &[IndexFile]| {
-        f.iter()
-            .find(|f| f.path == "manifest.json")
-            .map_or(0, |f| f.bytes.len())
-    };
-    assert!(
-        size(&big) < size(&small) + 16,
-        "{} vs {}",
-        size(&big),
-        size(&small)
-    );
+    let size = |f: &[IndexFile]| f.iter().find(|f| f.path == "manifest.json").map_or(0, |f| f.bytes.len());
+    assert!(size(&big) < size(&small) + 16, "{} vs {}", size(&big), size(&small));
     assert!(size(&big) < 1024);
 }
 
@@ -239,10 +170,7 @@ fn frequent_terms_get_their_own_file() {
     let shard = json(&files, &format!("t/{}.json", fnv1a32("诈骗") % ts));
     assert!(shard["诈骗"][1].is_u64(), "heavy entry points to a file");
     assert_eq!(postings_of(&files, "诈骗").len(), 3000);
-    for f in files
-        .iter()
-        .filter(|f| f.path.starts_with("t/") && !f.path.contains('-'))
-    {
+    for f in files.iter().filter(|f| f.path.starts_with("t/") && !f.path.contains('-')) {
         let v: Value = serde_json::from_slice(&f.bytes).expect("shard JSON");
         for (_, e) in v.as_object().expect("object") {
             if let Some(s) = e[1].as_str() {
@@ -263,10 +191,7 @@ fn facet_runs_cover_all_pages_in_id_order() {
     // would not apply, so read raw 5-bit groups here.
     let (mut v, mut shift) = (0u64, 0);
     for b in runs.bytes() {
-        let d = postings::ALPHABET
-            .iter()
-            .position(|&a| a == b)
-            .expect("digit") as u64;
+        let d = postings::ALPHABET.iter().position(|&a| a == b).expect("digit") as u64;
         v |= (d & 31) << shift;
         shift += 5;
         if d < 32 {
@@ -301,18 +226,9 @@ fn result_files_hold_display_data_and_a_bounded_excerpt() {
         assert!(d["u"].as_str().is_some_and(|u| u.starts_with('/')));
         assert!(d["x"].as_str().expect("x").chars().count() <= EXCERPT_CHARS);
     }
-    let esc = (0..n)
-        .map(|i| json(&files, &format!("d/{i}.json")))
-        .find(|d| d["u"] == "/pages/escape-test/")
-        .expect("escape page");
-    assert_eq!(
-        esc["t"], "转义测试<script>alert(1)</script>",
-        "stored raw; the client escapes"
-    );
-    let case = (0..n)
-        .map(|i| json(&files, &format!("d/{i}.json")))
-        .find(|d| d["u"] == "/cases/2024-001/")
-        .expect("case");
+    let esc = (0..n).map(|i| json(&files, &format!("d/{i}.json"))).find(|d| d["u"] == "/pages/escape-test/").expect("escape page");
+    assert_eq!(esc["t"], "转义测试<script>alert(1)</script>", "stored raw; the client escapes");
+    let case = (0..n).map(|i| json(&files, &format!("d/{i}.json"))).find(|d| d["u"] == "/cases/2024-001/").expect("case");
     assert_eq!(case["d"], "2024-05-01");
     assert_eq!(case["s"], "案例");
     assert_eq!(case["f"][0], "task-rebate");
@@ -323,24 +239,15 @@ fn pinyin_tables_map_sounds_to_index_bigrams() {
     let (docs, opts) = fixture();
     let files = build_index(&docs, &opts);
     let m = json(&files, "manifest.json");
-    let (first, chunk) = (
-        m["pr"][0].as_u64().expect("pr"),
-        m["pr"][2].as_u64().expect("pr"),
-    );
+    let (first, chunk) = (m["pr"][0].as_u64().expect("pr"), m["pr"][2].as_u64().expect("pr"));
     let reading = |c: char| {
         let off = u64::from(c as u32) - first;
-        json(&files, &format!("p/c{}.json", off / chunk))[(off % chunk) as usize]
-            .as_str()
-            .expect("reading")
-            .to_string()
+        json(&files, &format!("p/c{}.json", off / chunk))[(off % chunk) as usize].as_str().expect("reading").to_string()
     };
     assert_eq!(reading('返'), "fan");
     assert_eq!(reading('反'), "fan");
     let chang = reading('长');
-    assert!(
-        chang.contains("chang") && chang.contains("zhang"),
-        "{chang}"
-    );
+    assert!(chang.contains("chang") && chang.contains("zhang"), "{chang}");
     let ps = m["ps"].as_u64().expect("ps") as u32;
     let key = json(&files, &format!("p/k{}.json", fnv1a32("fanli") % ps));
     assert!(key["fanli"].as_str().expect("fanli").contains("返利"));
@@ -353,12 +260,7 @@ fn odd_input_does_not_panic() {
     let odd = SearchDoc {
         url: String::new(),
         title: "🙂".repeat(1000),
-        body: format!(
-            "{}{}{}",
-            "，".repeat(50_000),
-            "a".repeat(10_000),
-            "𠮷".repeat(3000)
-        ),
+        body: format!("{}{}{}", "，".repeat(50_000), "a".repeat(10_000), "𠮷".repeat(3000)),
         keywords: vec![String::new(), "<script>".into()],
         fraud_types: vec!["x".into(), "x".into()],
         law_article: Some(u32::MAX),
@@ -386,15 +288,6 @@ fn postings_round_trip_and_levels_are_monotonic() {
         assert!(q >= prev && (1..=15).contains(&q));
         prev = q;
     }
-    let body = |tf: u16| {
-        postings::strength(
-            FieldTf {
-                body: tf,
-                ..FieldTf::default()
-            },
-            100.0,
-            100.0,
-        )
-    };
+    let body = |tf: u16| postings::strength(FieldTf { body: tf, ..FieldTf::default() }, 100.0, 100.0);
     assert!(body(1) < body(3) && body(3) < body(30) && body(30) < postings::K1 + 1.0);
 }

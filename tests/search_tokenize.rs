@@ -1,9 +1,7 @@
 //! Tests of the tokenizer rule set on real strings, one group per rule, plus the
 //! shared fixture that `node-test/run.js` checks against `search.js` too.
 
-use fanzha::search::tokenize::{
-    fold, fold_str, is_han, tokens, Kind, DICT, MAX_WORD, VARIANTS,
-};
+use fanzha::search::tokenize::{fold, fold_str, is_han, tokens, Kind, DICT, MAX_WORD, VARIANTS};
 use serde_json::Value;
 
 fn texts(s: &str) -> Vec<String> {
@@ -19,12 +17,7 @@ fn fixture() -> Vec<(String, Vec<String>)> {
         .map(|e| {
             let text = e["text"].as_str().expect("text").to_string();
             let toks = e["tokens"].as_array().expect("tokens");
-            (
-                text,
-                toks.iter()
-                    .map(|t| t.as_str().expect("token").to_string())
-                    .collect(),
-            )
+            (text, toks.iter().map(|t| t.as_str().expect("token").to_string()).collect())
         })
         .collect()
 }
@@ -42,27 +35,12 @@ fn shared_fixture_matches() {
 fn fixture_covers_every_variant_and_dictionary_word() {
     let fx = fixture();
     for (from, _) in VARIANTS {
-        assert!(
-            fx.iter().any(|(t, _)| t.contains(*from)),
-            "variant {from} not in fixture"
-        );
+        assert!(fx.iter().any(|(t, _)| t.contains(*from)), "variant {from} not in fixture");
     }
     for w in DICT {
-        assert!(
-            fx.iter().any(|(_, toks)| toks.iter().any(|t| t == w)),
-            "{w} not in fixture"
-        );
+        assert!(fx.iter().any(|(_, toks)| toks.iter().any(|t| t == w)), "{w} not in fixture");
     }
-    for s in [
-        "杀猪盘",
-        "刷单返利",
-        "冒充客服退款",
-        "96110",
-        "ＡＰＰ下载",
-        "帐户",
-        "第三十一条",
-        "QQ群兼职",
-    ] {
+    for s in ["杀猪盘", "刷单返利", "冒充客服退款", "96110", "ＡＰＰ下载", "帐户", "第三十一条", "QQ群兼职"] {
         assert!(fx.iter().any(|(t, _)| t == s), "{s} missing");
     }
 }
@@ -71,10 +49,7 @@ fn fixture_covers_every_variant_and_dictionary_word() {
 fn han_runs_become_overlapping_bigrams() {
     let t = tokens("刷单返利");
     let kinds: Vec<Kind> = t.iter().map(|t| t.kind).collect();
-    assert_eq!(
-        kinds,
-        [Kind::Bigram, Kind::Bigram, Kind::Bigram, Kind::Dict]
-    );
+    assert_eq!(kinds, [Kind::Bigram, Kind::Bigram, Kind::Bigram, Kind::Dict]);
     assert_eq!(texts("被骗了"), ["被骗", "骗了"]);
     assert_eq!(texts("冒充客服"), ["冒充", "充客", "客服", "冒充客服"]);
 }
@@ -156,11 +131,7 @@ fn dictionary_words_are_added_after_bigrams_longest_first() {
     let t = texts("国家反诈中心");
     assert_eq!(&t[t.len() - 2..], ["国家反诈中心", "反诈中心"]);
     assert_eq!(texts("帮信罪").last().map(String::as_str), Some("帮信罪"));
-    assert_eq!(
-        texts("安全帐户"),
-        texts("安全账户"),
-        "folding happens before dictionary matching"
-    );
+    assert_eq!(texts("安全帐户"), texts("安全账户"), "folding happens before dictionary matching");
 }
 
 #[test]
@@ -172,10 +143,7 @@ fn supplementary_plane_han_is_han() {
 #[test]
 fn dictionary_is_well_formed() {
     for pair in DICT.windows(2) {
-        assert!(
-            pair[0].chars().count() >= pair[1].chars().count(),
-            "longest first: {pair:?}"
-        );
+        assert!(pair[0].chars().count() >= pair[1].chars().count(), "longest first: {pair:?}");
     }
     for w in DICT {
         assert!(w.chars().count() >= 3, "{w}");
@@ -188,25 +156,16 @@ fn dictionary_is_well_formed() {
 /// the shared fixture; this catches a table edited on one side only).
 #[test]
 fn search_js_mirrors_the_tables() {
-    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js"))
-        .expect("search.js");
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js")).expect("search.js");
     let quoted = |start: &str, end: &str| -> Vec<String> {
         let from = js.find(start).expect("table start") + start.len();
         let to = from + js[from..].find(end).expect("table end");
-        js[from..to]
-            .split('\'')
-            .skip(1)
-            .step_by(2)
-            .map(String::from)
-            .collect()
+        js[from..to].split('\'').skip(1).step_by(2).map(String::from).collect()
     };
     let dict = quoted("DICT = [", "]");
     assert_eq!(dict, DICT.iter().map(|s| s.to_string()).collect::<Vec<_>>());
     let variants = quoted("VARIANTS = {", "}");
-    let want: Vec<String> = VARIANTS
-        .iter()
-        .flat_map(|(a, b)| [a.to_string(), b.to_string()])
-        .collect();
+    let want: Vec<String> = VARIANTS.iter().flat_map(|(a, b)| [a.to_string(), b.to_string()]).collect();
     assert_eq!(variants, want);
     assert!(js.contains(&format!("MAX_WORD = {MAX_WORD};")));
     let alphabet = std::str::from_utf8(fanzha::search::postings::ALPHABET).expect("ASCII");

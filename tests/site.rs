@@ -43,7 +43,8 @@ fn main_of(url: &str) -> String {
 /// Front matter values of the bundled case files, read independently of the engine.
 fn case_files() -> Vec<(String, BTreeMap<String, toml::Value>)> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(repo().join("content/cases")).expect("cases dir") {
+    let dirs = ["content/cases", "sources/justice-bureau/cases"];
+    for e in dirs.iter().flat_map(|d| std::fs::read_dir(repo().join(d)).expect("cases dir")) {
         let p = e.expect("entry").path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
         if !name.ends_with(".md") || name.starts_with('_') {
@@ -65,8 +66,23 @@ fn strings(v: Option<&toml::Value>) -> Vec<String> {
 #[test]
 fn every_contract_url_exists() {
     let mut urls: Vec<String> = vec![
-        "", "law/", "cases/", "search/", "sitemap.xml", "cases/atom.xml", "robots.txt", "404.html", "fraud/", "guides/", "leaflets/",
-        "leaflets/all/", "handbook/", "topics/two-cards/", "topics/after-being-scammed/", "topics/tools/", "law/criminal-law/",
+        "",
+        "law/",
+        "cases/",
+        "search/",
+        "sitemap.xml",
+        "cases/atom.xml",
+        "robots.txt",
+        "404.html",
+        "fraud/",
+        "guides/",
+        "leaflets/",
+        "leaflets/all/",
+        "handbook/",
+        "topics/two-cards/",
+        "topics/after-being-scammed/",
+        "topics/tools/",
+        "law/criminal-law/",
     ]
     .into_iter()
     .map(|u| format!("{ROOT}{u}"))
@@ -95,10 +111,22 @@ fn every_contract_url_exists() {
 fn fraud_pages_list_exactly_their_cases() {
     let cases = case_files();
     for slug in ["task-rebate", "fake-investment", "fake-loan", "fake-shopping", "fake-customer-service", "impersonation"] {
-        let expected: BTreeSet<String> =
-            cases.iter().filter(|(_, fm)| strings(fm.get("fraud_types")).contains(&slug.to_string())).map(|(s, _)| format!("{ROOT}cases/{s}/")).collect();
+        let expected: BTreeSet<String> = cases
+            .iter()
+            .filter(|(_, fm)| strings(fm.get("fraud_types")).contains(&slug.to_string()))
+            .map(|(s, _)| format!("{ROOT}cases/{s}/"))
+            .collect();
         assert!(expected.len() >= 4, "{slug} has only {} cases", expected.len());
-        let listed: BTreeSet<String> = attrs(&main_of(&format!("{ROOT}cases/fraud/{slug}/")), "href").into_iter().filter(|h| h.starts_with(&format!("{ROOT}cases/")) && h.matches('/').count() == 4 && !h.contains("/fraud/") && !h.contains("/audience/") && !h.contains("/source/")).collect();
+        let listed: BTreeSet<String> = attrs(&main_of(&format!("{ROOT}cases/fraud/{slug}/")), "href")
+            .into_iter()
+            .filter(|h| {
+                h.starts_with(&format!("{ROOT}cases/"))
+                    && h.matches('/').count() == 4
+                    && !h.contains("/fraud/")
+                    && !h.contains("/audience/")
+                    && !h.contains("/source/")
+            })
+            .collect();
         assert_eq!(listed, expected, "/cases/fraud/{slug}/ lists the wrong cases");
         let fraud_page = main_of(&format!("{ROOT}fraud/{slug}/"));
         let on_page = expected.iter().filter(|u| fraud_page.contains(&format!("href=\"{u}\""))).count();
@@ -275,7 +303,9 @@ fn pages_carry_title_description_canonical_and_open_graph() {
     for u in ["", "fraud/task-rebate/", "law/article-31/", "guides/elderly/", "cases/"] {
         let html = page(&format!("{ROOT}{u}"));
         assert!(html.contains("<html lang=\"zh-CN\">"));
-        for needle in ["<title>", "<meta name=\"description\"", "<link rel=\"canonical\" href=\"https://example.gov.cn/fanzha/", "<meta property=\"og:title\""] {
+        for needle in
+            ["<title>", "<meta name=\"description\"", "<link rel=\"canonical\" href=\"https://example.gov.cn/fanzha/", "<meta property=\"og:title\""]
+        {
             assert!(html.contains(needle), "{u} lacks {needle}");
         }
     }

@@ -26,10 +26,7 @@ pub struct Ordered<'a> {
 }
 
 fn indices(values: &[String], vocab: &[String]) -> Vec<u32> {
-    let set: BTreeSet<u32> = values
-        .iter()
-        .filter_map(|v| vocab.binary_search(v).ok().map(|i| i as u32))
-        .collect();
+    let set: BTreeSet<u32> = values.iter().filter_map(|v| vocab.binary_search(v).ok().map(|i| i as u32)).collect();
     set.into_iter().collect()
 }
 
@@ -45,10 +42,7 @@ pub fn order(docs: &[SearchDoc]) -> Ordered<'_> {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let sig = (
-                indices(&d.fraud_types, &fraud_types),
-                indices(&d.audiences, &audiences),
-            );
+            let sig = (indices(&d.fraud_types, &fraud_types), indices(&d.audiences, &audiences));
             (sig, d.url.as_str(), i)
         })
         .collect();
@@ -60,12 +54,7 @@ pub fn order(docs: &[SearchDoc]) -> Ordered<'_> {
             runs.push((id as u32, sig.0.clone(), sig.1.clone()));
         }
     }
-    Ordered {
-        docs: keyed.iter().map(|k| &docs[k.2]).collect(),
-        fraud_types,
-        audiences,
-        runs,
-    }
+    Ordered { docs: keyed.iter().map(|k| &docs[k.2]).collect(), fraud_types, audiences, runs }
 }
 
 /// The body text kept for snippets: trimmed non-empty lines, at most
@@ -100,10 +89,7 @@ pub fn data_file(id: usize, d: &SearchDoc) -> IndexFile {
     m.insert("t".into(), json!(d.title));
     m.insert("u".into(), json!(d.url));
     m.insert("x".into(), json!(excerpt(&d.body)));
-    IndexFile {
-        path: format!("d/{id}.json"),
-        bytes: Value::Object(m).to_string().into_bytes(),
-    }
+    IndexFile { path: format!("d/{id}.json"), bytes: Value::Object(m).to_string().into_bytes() }
 }
 
 /// Law article number → doc id (the first page claiming it).
@@ -114,9 +100,7 @@ pub fn law_map(ordered: &Ordered<'_>) -> Map<String, Value> {
             law.entry(a).or_insert(id);
         }
     }
-    law.into_iter()
-        .map(|(a, id)| (a.to_string(), json!(id)))
-        .collect()
+    law.into_iter().map(|(a, id)| (a.to_string(), json!(id))).collect()
 }
 
 /// The runs for the manifest, as integers in the posting digit scheme: for each

@@ -87,25 +87,13 @@ pub fn build_index(docs: &[SearchDoc], opts: &SearchOptions) -> Vec<IndexFile> {
         words.extend(a.words.iter().cloned());
     }
     let inverted = invert(analysed, avgdl);
-    let named: Vec<(String, TermOut)> = inverted
-        .into_iter()
-        .filter_map(|t| terms::text(t.key, &words).map(|s| (s, t)))
-        .collect();
-    let bigrams: Vec<(char, char, usize)> = named
-        .iter()
-        .filter_map(|(_, t)| terms::bigram_chars(t.key).map(|(a, b)| (a, b, t.df)))
-        .collect();
+    let named: Vec<(String, TermOut)> = inverted.into_iter().filter_map(|t| terms::text(t.key, &words).map(|s| (s, t))).collect();
+    let bigrams: Vec<(char, char, usize)> = named.iter().filter_map(|(_, t)| terms::bigram_chars(t.key).map(|(a, b)| (a, b, t.df))).collect();
     let (term_shards, mut files) = term_files(named);
     let (key_shards, key_files) = phonetic::key_files(&bigrams);
     files.extend(key_files);
     files.extend(phonetic::reading_files());
-    files.par_extend(
-        ordered
-            .docs
-            .par_iter()
-            .enumerate()
-            .map(|(i, d)| docs::data_file(i, d)),
-    );
+    files.par_extend(ordered.docs.par_iter().enumerate().map(|(i, d)| docs::data_file(i, d)));
     files.push(manifest(&ordered, opts, term_shards, key_shards));
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     files
@@ -131,10 +119,7 @@ fn manifest(ordered: &docs::Ordered<'_>, opts: &SearchOptions, ts: u32, ps: u32)
         "runs": docs::runs_string(ordered),
         "law": docs::law_map(ordered),
     });
-    IndexFile {
-        path: "manifest.json".into(),
-        bytes: m.to_string().into_bytes(),
-    }
+    IndexFile { path: "manifest.json".into(), bytes: m.to_string().into_bytes() }
 }
 
 struct Analysed {
@@ -284,11 +269,7 @@ fn invert(analysed: Vec<Analysed>, avgdl: f64) -> Vec<TermOut> {
         }
         chunks.push(chunk);
     }
-    let scattered: Vec<Vec<Vec<(Key, u32, u8)>>> = chunks
-        .into_par_iter()
-        .enumerate()
-        .map(|(c, docs)| scatter(&docs, c * CHUNK, avgdl))
-        .collect();
+    let scattered: Vec<Vec<Vec<(Key, u32, u8)>>> = chunks.into_par_iter().enumerate().map(|(c, docs)| scatter(&docs, c * CHUNK, avgdl)).collect();
     (0..256usize)
         .into_par_iter()
         .flat_map_iter(|b| {
@@ -306,8 +287,7 @@ fn scatter(docs: &[Analysed], first: usize, avgdl: f64) -> Vec<Vec<(Key, u32, u8
             sizes[usize::from(terms::bucket(k))] += 1;
         }
     }
-    let mut buckets: Vec<Vec<(Key, u32, u8)>> =
-        sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
+    let mut buckets: Vec<Vec<(Key, u32, u8)>> = sizes.iter().map(|&s| Vec::with_capacity(s)).collect();
     for (i, a) in docs.iter().enumerate() {
         let doc = (first + i) as u32;
         let dl = f64::from(a.len);
@@ -351,12 +331,7 @@ fn encode_bucket<'a>(hits: impl Iterator<Item = &'a (Key, u32, u8)>, n: usize) -
             let list = &arena[offsets[id]..offsets[id] + counts[id]];
             let mut enc = String::with_capacity(list.len() + list.len() / 2);
             postings::encode(list, &mut enc);
-            TermOut {
-                key,
-                df: list.len(),
-                idf: postings::idf_milli(n, list.len()),
-                enc,
-            }
+            TermOut { key, df: list.len(), idf: postings::idf_milli(n, list.len()), enc }
         })
         .collect()
 }
@@ -364,11 +339,7 @@ fn encode_bucket<'a>(hits: impl Iterator<Item = &'a (Key, u32, u8)>, n: usize) -
 /// Writes `t/{shard}.json` (term → `[idf‰, postings]`, or `[idf‰, k]` for a heavy
 /// term whose postings are the JSON string in `t/{shard}-{k}.json`).
 fn term_files(named: Vec<(String, TermOut)>) -> (u32, Vec<IndexFile>) {
-    let light: usize = named
-        .iter()
-        .filter(|(_, t)| t.enc.len() <= HEAVY_CHARS)
-        .map(|(s, t)| s.len() + t.enc.len() + 14)
-        .sum();
+    let light: usize = named.iter().filter(|(_, t)| t.enc.len() <= HEAVY_CHARS).map(|(s, t)| s.len() + t.enc.len() + 14).sum();
     let shards = shard_count(light);
     let mut by_shard: Vec<Vec<(String, TermOut)>> = (0..shards).map(|_| Vec::new()).collect();
     for (s, t) in named {
@@ -391,18 +362,12 @@ fn shard_files(i: usize, list: Vec<(String, TermOut)>) -> Vec<IndexFile> {
     for (s, t) in list {
         if t.enc.len() > HEAVY_CHARS {
             let k = files.len();
-            files.push(IndexFile {
-                path: format!("t/{i}-{k}.json"),
-                bytes: Value::String(t.enc).to_string().into_bytes(),
-            });
+            files.push(IndexFile { path: format!("t/{i}-{k}.json"), bytes: Value::String(t.enc).to_string().into_bytes() });
             m.insert(s, json!([t.idf, k]));
         } else {
             m.insert(s, json!([t.idf, t.enc]));
         }
     }
-    files.push(IndexFile {
-        path: format!("t/{i}.json"),
-        bytes: Value::Object(m).to_string().into_bytes(),
-    });
+    files.push(IndexFile { path: format!("t/{i}.json"), bytes: Value::Object(m).to_string().into_bytes() });
     files
 }

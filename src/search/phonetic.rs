@@ -92,18 +92,13 @@ pub fn key_files(bigrams: &[(char, char, usize)]) -> (u32, Vec<IndexFile>) {
         .into_iter()
         .map(|(k, mut list)| {
             list.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-            let v: String = list
-                .iter()
-                .take(MAX_PER_KEY)
-                .flat_map(|&(_, a, b)| [a, b])
-                .collect();
+            let v: String = list.iter().take(MAX_PER_KEY).flat_map(|&(_, a, b)| [a, b]).collect();
             total += k.len() + v.len() + 6;
             (k, v)
         })
         .collect();
     let shards = shard_count(total);
-    let mut maps: Vec<serde_json::Map<String, serde_json::Value>> =
-        (0..shards).map(|_| serde_json::Map::new()).collect();
+    let mut maps: Vec<serde_json::Map<String, serde_json::Value>> = (0..shards).map(|_| serde_json::Map::new()).collect();
     for (k, v) in entries {
         let i = (fnv1a32(&k) % shards) as usize;
         maps[i].insert(k, serde_json::Value::String(v));
@@ -111,10 +106,7 @@ pub fn key_files(bigrams: &[(char, char, usize)]) -> (u32, Vec<IndexFile>) {
     let files = maps
         .into_iter()
         .enumerate()
-        .map(|(i, m)| IndexFile {
-            path: format!("p/k{i}.json"),
-            bytes: serde_json::Value::Object(m).to_string().into_bytes(),
-        })
+        .map(|(i, m)| IndexFile { path: format!("p/k{i}.json"), bytes: serde_json::Value::Object(m).to_string().into_bytes() })
         .collect();
     (shards, files)
 }

@@ -73,11 +73,7 @@ pub fn strength(tf: FieldTf, dl: f64, avgdl: f64) -> f64 {
 pub fn quantise(strength: f64) -> u8 {
     // Level q starts where log2(1 + s) · 4.5 reaches q − 0.5.
     static BOUNDS: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
-    let bounds = BOUNDS.get_or_init(|| {
-        (2..LEVELS)
-            .map(|q| ((f64::from(q) - 0.5) / LEVEL_SCALE).exp2() - 1.0)
-            .collect()
-    });
+    let bounds = BOUNDS.get_or_init(|| (2..LEVELS).map(|q| ((f64::from(q) - 0.5) / LEVEL_SCALE).exp2() - 1.0).collect());
     1 + bounds.partition_point(|&b| b <= strength) as u8
 }
 

@@ -36,15 +36,7 @@
 //! see NOTES.md), never different terms.
 
 /// Variant characters folded to the standard form (from, to).
-pub const VARIANTS: &[(char, char)] = &[
-    ('帐', '账'),
-    ('帳', '账'),
-    ('賬', '账'),
-    ('戶', '户'),
-    ('〇', '零'),
-    ('惟', '唯'),
-    ('妳', '你'),
-];
+pub const VARIANTS: &[(char, char)] = &[('帐', '账'), ('帳', '账'), ('賬', '账'), ('戶', '户'), ('〇', '零'), ('惟', '唯'), ('妳', '你')];
 
 /// Long terms also indexed whole, in folded form, longest first.
 pub const DICT: &[&str] = &[
@@ -264,16 +256,8 @@ pub fn han_terms(run: &[char], mut f: impl FnMut(Kind, &[char])) {
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     scan(text, |piece| match piece {
-        Piece::Han(run) => han_terms(run, |kind, chars| {
-            out.push(Token {
-                text: chars.iter().collect(),
-                kind,
-            })
-        }),
-        Piece::Word(w) => out.push(Token {
-            text: w.to_string(),
-            kind: Kind::Word,
-        }),
+        Piece::Han(run) => han_terms(run, |kind, chars| out.push(Token { text: chars.iter().collect(), kind })),
+        Piece::Word(w) => out.push(Token { text: w.to_string(), kind: Kind::Word }),
     });
     out
 }
