@@ -182,9 +182,15 @@ impl SearchSlot {
 /// Builds search indexes off the rebuild thread, so a reload never waits for the index (seconds
 /// on 10,000 pages); only writing the finished files takes the rebuilder's lock.
 fn search_worker(rebuilder: &Mutex<Rebuilder>, slot: &SearchSlot, log: &(dyn Fn(&str) + Sync)) {
+    // One thread for the index, so the next page rebuild always has a core to itself.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).thread_name(|_| "fanzha-search".into()).build().ok();
     while let Some(job) = slot.take() {
         let start = std::time::Instant::now();
-        let Ok((key, files)) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run())) else {
+        let run = || match &pool {
+            Some(p) => p.install(|| job.run()),
+            None => job.run(),
+        };
+        let Ok((key, files)) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) else {
             log("搜索索引生成失败（fanzha 内部错误）；页面预览不受影响");
             continue;
         };
