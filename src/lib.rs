@@ -273,18 +273,31 @@ pub fn check(opts: &Options) -> Result<BuildReport, BuildError> {
 pub fn build(opts: &Options) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     output::check_target(&opts.root, &opts.output)?;
-    let prepared = prepare(opts)?;
+    let mut prepared = prepare(opts)?;
     let mut timer = Timer(Instant::now(), prepared.timings.clone());
+    // Keep memory flat at scale: the Markdown sources are done with once the bodies are rendered,
+    // the body HTML once the pages are written, and the search index takes the plain text over.
+    for p in &mut prepared.site.pages {
+        p.body = String::new();
+    }
     let staging = output::Staging::new(&opts.output)?;
-    let shared = render::Shared::new(&prepared.site, &prepared.bodies);
-    let report = render::render_all(&shared, &prepared.templates, &opts.root, &staging)?;
-    render::write_feeds(&shared, &report, &staging)?;
+    let report = {
+        let shared = render::Shared::new(&prepared.site, &prepared.bodies);
+        let report = render::render_all(&shared, &prepared.templates, &opts.root, &staging)?;
+        render::write_feeds(&shared, &report, &staging)?;
+        report
+    };
     timer.lap("render");
     copy_static(opts, &prepared, &staging)?;
     timer.lap("write");
+    for b in &mut prepared.bodies {
+        b.html = String::new();
+    }
     if prepared.site.config.search.enabled {
         let (docs, labels) = search_docs(&prepared.site, &prepared.bodies);
+        prepared.bodies = Vec::new();
         let files = search::build_index(&docs, &search::SearchOptions { facet_labels: labels });
+        drop(docs);
         files.par_iter().try_for_each(|f| staging.write(&format!("search/{}", f.path), &f.bytes))?;
     }
     timer.lap("search");
