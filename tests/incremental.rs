@@ -44,7 +44,7 @@ fn issue_7_incremental_rebuild_equals_full_build() {
     let tmp = TempDir::new("incremental");
     let root = tmp.path().join("site");
     small_site(&root);
-    write(&root, "content/cases/b.md", &case("第二个案例", "2024-02-01", ""));
+    write(&root, "content/cases/b.md", case("第二个案例", "2024-02-01", ""));
     write(&root, "static/extra.css", "p { color: red; }\n");
     let served = tmp.path().join("served");
     std::fs::create_dir_all(&served).unwrap();
@@ -67,7 +67,7 @@ fn issue_7_incremental_rebuild_equals_full_build() {
     r.rebuild().unwrap();
     assert_same_as_full_build(&root, tmp.path(), &served, "title edit");
 
-    write(&root, "content/cases/c.md", &case("新案例", "2024-04-01", "alert = true\n"));
+    write(&root, "content/cases/c.md", case("新案例", "2024-04-01", "alert = true\n"));
     r.rebuild().unwrap();
     assert_same_as_full_build(&root, tmp.path(), &served, "new file");
 

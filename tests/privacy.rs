@@ -45,7 +45,7 @@ fn luhn(prefix: &str) -> String {
 fn site_with(line: &str, allow: &str) -> TempDir {
     let tmp = TempDir::new("privacy");
     small_site(tmp.path());
-    write(tmp.path(), "site.toml", &format!("title = \"测试站\"\nbase_url = \"https://example.gov.cn/\"\n\n[privacy]\nallow = [{allow}]\n"));
+    write(tmp.path(), "site.toml", format!("title = \"测试站\"\nbase_url = \"https://example.gov.cn/\"\n\n[privacy]\nallow = [{allow}]\n"));
     let text = format!(
         "+++\ntitle = \"案例\"\ndate = 2024-03-01\nsummary = \"摘要。\"\nfraud_types = [\"刷单返利\"]\naudiences = [\"students\"]\nlaw_articles = [20]\n+++\n\n## 案情经过\n\n{line}\n"
     );

@@ -7,9 +7,9 @@ use support::*;
 fn site() -> TempDir {
     let tmp = TempDir::new("schedule");
     small_site(tmp.path());
-    write(tmp.path(), "content/cases/future.md", &case("未来的案例", "2024-06-01", ""));
-    write(tmp.path(), "content/cases/old-alert.md", &case("过期预警", "2024-01-10", "alert = true\nexpires = 2024-05-01\n"));
-    write(tmp.path(), "content/cases/live-alert.md", &case("当前预警", "2024-01-11", "alert = true\n"));
+    write(tmp.path(), "content/cases/future.md", case("未来的案例", "2024-06-01", ""));
+    write(tmp.path(), "content/cases/old-alert.md", case("过期预警", "2024-01-10", "alert = true\nexpires = 2024-05-01\n"));
+    write(tmp.path(), "content/cases/live-alert.md", case("当前预警", "2024-01-11", "alert = true\n"));
     tmp
 }
 

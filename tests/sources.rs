@@ -19,8 +19,8 @@ fn issue_7_two_sources_claiming_one_url_name_both_files() {
     let tmp = TempDir::new("sources-clash");
     small_site(tmp.path());
     with_sources(tmp.path(), &[("甲局", "sources/a"), ("乙局", "sources/b")]);
-    write(tmp.path(), "sources/a/cases/same.md", &case("甲局案例", "2024-01-01", ""));
-    write(tmp.path(), "sources/b/cases/same.md", &case("乙局案例", "2024-01-02", ""));
+    write(tmp.path(), "sources/a/cases/same.md", case("甲局案例", "2024-01-01", ""));
+    write(tmp.path(), "sources/b/cases/same.md", case("乙局案例", "2024-01-02", ""));
     let o = fanzha(&["check", "--root", tmp.path().to_str().unwrap()]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
@@ -43,7 +43,7 @@ fn issue_7_source_is_shown_and_filterable() {
     let tmp = TempDir::new("sources-filter");
     small_site(tmp.path());
     with_sources(tmp.path(), &[("某市司法局", "sources/justice")]);
-    write(tmp.path(), "sources/justice/cases/j.md", &case("司法局案例", "2024-01-01", ""));
+    write(tmp.path(), "sources/justice/cases/j.md", case("司法局案例", "2024-01-01", ""));
     let out = tmp.path().join("public");
     let o = fanzha(&["build", "--root", tmp.path().to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));

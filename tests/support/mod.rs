@@ -1,48 +1,13 @@
 //! Shared helpers: tiny real sites in temporary folders, and running the real `fanzha` binary.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-/// A folder removed when dropped.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(name: &str) -> TempDir {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!("fanzha-test-{name}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-pub fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-pub fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if e.file_type().is_file() {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+// Temp folders, writing files and copying trees are the same as for the other tests.
+#[path = "../common/mod.rs"]
+mod common;
+pub use common::{copy_tree as copy_dir, write, TempDir};
 
 /// A case note body with enough text, no personal data.
 pub const BODY: &str = "*本案改编自典型案例，人物均为化名。*\n\n## 案情经过\n\n小李在群里看到兼职广告，先拿到小额返款，后被要求垫付大额资金。\n\n## 手法分析\n\n先给甜头，再让你垫钱。\n\n## 警方提示\n\n凡是要先垫钱的兼职都是诈骗，发现被骗立即拨打 110。\n";
@@ -57,7 +22,7 @@ pub fn small_site(root: &Path) {
     write(root, "content/fraud/task-rebate.md", "+++\ntitle = \"刷单返利\"\nsummary = \"先返小钱再骗大钱。\"\n+++\n\n刷单就是诈骗。\n");
     write(root, "content/guides/_index.md", "+++\ntitle = \"人群指南\"\n+++\n");
     write(root, "content/guides/students.md", "+++\ntitle = \"学生防骗指南\"\nsummary = \"学生怎么防。\"\n+++\n\n不刷单。\n");
-    write(root, "content/cases/a.md", &case("兼职刷单被骗案", "2024-03-01", ""));
+    write(root, "content/cases/a.md", case("兼职刷单被骗案", "2024-03-01", ""));
 }
 
 /// A case file; `extra` is added to the front matter.
