@@ -285,6 +285,7 @@ async function search(browser) {
   // a filter narrows the results and is reflected in the URL
   await page.goto(url('search/?q=' + encodeURIComponent('转账')));
   const before = (await results(page)).length;
+  await page.click('#search-filter-box summary');
   const facet = page.locator('#search-facets button.facet').first();
   if (await facet.count() === 0) fail('no facet buttons for 转账');
   else {

@@ -8,6 +8,7 @@
   var form = document.getElementById('search-form');
   var status = document.getElementById('search-status');
   var facetsBox = document.getElementById('search-facets');
+  var filterBox = document.getElementById('search-filter-box');
   if (!list || !input || !window.FanzhaSearch) { return; }
   var root = list.getAttribute('data-root') || '/';
   var seq = 0;
@@ -34,6 +35,11 @@
 
   function renderFacets(st, res) {
     facetsBox.textContent = '';
+    if (filterBox) {
+      /* closed by default so results stay at the top on a phone; open while a filter is on */
+      filterBox.hidden = !res.results.length && !st.type.length && !st.aud.length;
+      if (st.type.length || st.aud.length) { filterBox.open = true; }
+    }
     [['type', 'fraud_types', '诈骗类型'], ['aud', 'audiences', '人群']].forEach(function (f) {
       var counts = (res.facets && res.facets[f[1]]) || {};
       var slugs = Object.keys(counts);
@@ -94,6 +100,7 @@
     if (!st.q.trim()) {
       renderResults(st, { results: [], total: 0 });
       facetsBox.textContent = '';
+      if (filterBox) { filterBox.hidden = true; }
       list.setAttribute('data-state', 'done');
       return;
     }
