@@ -240,6 +240,8 @@ pub struct Shared<'a> {
     pub site_json: Value,
     /// Section name → the title of its `_index.md`.
     pub section_titles: BTreeMap<String, String>,
+    /// The filter links every case list shows (types, audiences, sources with counts).
+    pub case_filters: Value,
 }
 
 impl<'a> Shared<'a> {
@@ -257,12 +259,23 @@ impl<'a> Shared<'a> {
             "search": c.search.enabled, "paper": c.handbook.paper,
         });
         let section_titles = site.pages.iter().filter(|p| p.kind == PageKind::Section).map(|p| (p.section.clone(), p.title.clone())).collect();
-        Shared { site, bodies, refs, site_json, section_titles }
+        let case_filters = case_filters(site);
+        Shared { site, bodies, refs, site_json, section_titles, case_filters }
     }
 
     fn refs_of(&self, ids: &[usize]) -> Vec<Value> {
         ids.iter().map(|&i| self.refs[i].clone()).collect()
     }
+}
+
+/// Browse links for the case lists, with counts, computed once per build.
+fn case_filters(site: &Site) -> Value {
+    let link = |title: &str, items: ListItems, count: usize| json!({"title": title, "url": site.links.href(&term_url(site, &items)), "count": count});
+    json!({
+        "fraud_types": site.fraud_types.iter().filter_map(|&f| site.cases_by_fraud.get(&f).map(|v| link(&site.page(f).title, ListItems::Fraud(f), v.len()))).collect::<Vec<_>>(),
+        "audiences": site.audiences.iter().filter_map(|&a| site.cases_by_audience.get(&a).map(|v| link(&site.page(a).title, ListItems::Audience(a), v.len()))).collect::<Vec<_>>(),
+        "sources": site.cases_by_source.iter().map(|(s, v)| link(s, ListItems::Source(s.clone()), v.len())).collect::<Vec<_>>(),
+    })
 }
 
 /// The short description of a page used in every list.
@@ -325,15 +338,18 @@ fn page_context(shared: &Shared, id: usize) -> (String, Value) {
     obj.insert("content".into(), body.html.clone().into());
     obj.insert("toc".into(), json!(toc));
     obj.insert("keywords".into(), json!(p.keywords));
-    obj.insert("law_articles".into(), json!(article_refs(site, &p.law_articles)));
+    obj.insert("law_articles".into(), Value::Array(article_refs(site, &p.law_articles)));
     obj.insert("reading_minutes".into(), json!(body.han_chars.div_ceil(300).max(1)));
     obj.insert("alert".into(), json!(p.alert && !p.expired));
-    let mut ctx = json!({"page": page, "breadcrumbs": breadcrumbs(shared, &p.section, &p.title)});
+    let mut ctx = Value::Object(serde_json::Map::from_iter([
+        ("page".to_string(), page),
+        ("breadcrumbs".to_string(), breadcrumbs(shared, &p.section, &p.title)),
+    ]));
     let extra = ctx.as_object_mut().expect("object");
     let template = match (p.kind, p.section.as_str(), p.article) {
         (PageKind::Home, _, _) => {
-            extra.insert("cases".into(), json!(shared.refs_of(take(&site.cases, 6))));
-            extra.insert("alerts".into(), json!(shared.refs_of(take(&site.alerts, 3))));
+            extra.insert("cases".into(), Value::Array(shared.refs_of(take(&site.cases, 6))));
+            extra.insert("alerts".into(), Value::Array(shared.refs_of(take(&site.alerts, 3))));
             extra.insert("cases_total".into(), json!(site.cases.len()));
             "index.html".to_string()
         }
@@ -343,7 +359,7 @@ fn page_context(shared: &Shared, id: usize) -> (String, Value) {
         }
         (_, "fraud", _) => {
             let cases = site.cases_by_fraud.get(&id).map_or(&[][..], |v| v);
-            extra.insert("cases".into(), json!(shared.refs_of(take(cases, 8))));
+            extra.insert("cases".into(), Value::Array(shared.refs_of(take(cases, 8))));
             extra.insert("cases_total".into(), json!(cases.len()));
             extra.insert("cases_url".into(), json!(site.links.href(&format!("/cases/fraud/{}/", site.slug(id)))));
             let mut guides = site.audience_refs[id].clone();
@@ -352,18 +368,18 @@ fn page_context(shared: &Shared, id: usize) -> (String, Value) {
                     guides.push(g);
                 }
             }
-            extra.insert("guides".into(), json!(shared.refs_of(&guides)));
+            extra.insert("guides".into(), Value::Array(shared.refs_of(&guides)));
             let leaflet = site.section_pages.get("leaflets").and_then(|l| l.iter().find(|&&l| site.target_refs[l] == Some(id)).copied());
             extra.insert("leaflet".into(), leaflet.map_or(Value::Null, |l| shared.refs[l].clone()));
             "fraud.html".into()
         }
         (_, "cases", _) => {
-            extra.insert("related".into(), json!(shared.refs_of(&related_cases(site, id, 4))));
+            extra.insert("related".into(), Value::Array(shared.refs_of(&related_cases(site, id, 4))));
             "cases.html".into()
         }
         (_, "guides", _) => {
             let cases = site.cases_by_audience.get(&id).map_or(&[][..], |v| v);
-            extra.insert("cases".into(), json!(shared.refs_of(take(cases, 8))));
+            extra.insert("cases".into(), Value::Array(shared.refs_of(take(cases, 8))));
             extra.insert("cases_total".into(), json!(cases.len()));
             extra.insert("cases_url".into(), json!(site.links.href(&format!("/cases/audience/{}/", site.slug(id)))));
             let leaflet = site.section_pages.get("leaflets").and_then(|l| l.iter().find(|&&l| site.target_refs[l] == Some(id)).copied());
@@ -397,7 +413,7 @@ fn law_article_context(shared: &Shared, n: u32, extra: &mut serde_json::Map<Stri
     extra.insert("prev".into(), if n > 1 { nav(n - 1) } else { Value::Null });
     extra.insert("next".into(), if n < 50 { nav(n + 1) } else { Value::Null });
     let citing = &site.citing_article[n as usize];
-    extra.insert("citing".into(), json!(shared.refs_of(take(citing, 20))));
+    extra.insert("citing".into(), Value::Array(shared.refs_of(take(citing, 20))));
     extra.insert("citing_total".into(), json!(citing.len()));
     extra.insert("citing_url".into(), json!(site.links.href(&format!("/cases/law/{n}/"))));
     extra.insert("law".into(), json!({"title": site.law.title, "url": site.links.href("/law/")}));
@@ -440,23 +456,24 @@ fn list_context(
         (None, ListItems::Region(r)) => (format!("{r}的案例"), String::new(), String::new()),
         (None, _) => ("典型案例".into(), String::new(), String::new()),
     };
-    let numbers: Vec<Value> = (1..=total).map(|n| json!({"n": n, "url": page_url(n), "current": n == page})).collect();
+    // A window of page numbers (first, last, and three either side), not all of them: listing every
+    // page on every page would make a 500-page list quadratic.
+    let numbers: Vec<Value> = (1..=total)
+        .filter(|&n| n == 1 || n == total || n.abs_diff(page) <= 3)
+        .map(|n| json!({"n": n, "url": page_url(n), "current": n == page}))
+        .collect();
     let mut ctx = json!({
         "section": {"name": section, "title": title, "summary": summary, "content": content, "url": site.links.href(base)},
-        "paginator": {"items": shared.refs_of(slice), "current": page, "total_pages": total, "total_items": ids.len(),
+        "paginator": {"items": Value::Null, "current": page, "total_pages": total, "total_items": ids.len(),
             "prev": if page > 1 { Value::from(page_url(page - 1)) } else { Value::Null },
             "next": if page < total { Value::from(page_url(page + 1)) } else { Value::Null }, "pages": numbers},
         "breadcrumbs": breadcrumbs(shared, if title_page.is_some() { "" } else { section }, &title),
         "page": {"title": if page > 1 { format!("{title}（第 {page} 页）") } else { title.clone() }, "summary": summary,
             "url": page_url(page), "permalink": format!("{}{}", site.config.origin(), page_url(page))},
     });
+    ctx["paginator"]["items"] = Value::Array(shared.refs_of(slice));
     if section == "cases" {
-        let filters = json!({
-            "fraud_types": site.fraud_types.iter().filter(|f| site.cases_by_fraud.contains_key(f)).map(|&f| json!({"title": site.page(f).title, "url": site.links.href(&term_url(site, &ListItems::Fraud(f))), "count": site.cases_by_fraud[&f].len()})).collect::<Vec<_>>(),
-            "audiences": site.audiences.iter().filter(|a| site.cases_by_audience.contains_key(a)).map(|&a| json!({"title": site.page(a).title, "url": site.links.href(&term_url(site, &ListItems::Audience(a))), "count": site.cases_by_audience[&a].len()})).collect::<Vec<_>>(),
-            "sources": site.cases_by_source.iter().map(|(s, v)| json!({"title": s, "url": site.links.href(&term_url(site, &ListItems::Source(s.clone()))), "count": v.len()})).collect::<Vec<_>>(),
-        });
-        ctx["filters"] = filters;
+        ctx["filters"] = shared.case_filters.clone();
     }
     let template = if matches!(items, ListItems::Section(_) | ListItems::Cases) && title_page.is_some() {
         format!("{section}-list.html")
@@ -482,16 +499,18 @@ fn special_context(shared: &Shared, job: &Job) -> (String, Value) {
             let section = site.pages.iter().find(|p| p.kind == PageKind::Section && p.section == "law");
             ctx["law"] = json!({"title": site.law.title, "adopted": site.law.adopted, "chapters": chapters});
             ctx["section"] = json!({"summary": section.map(|p| p.summary.clone()), "content": section.map(|p| shared.bodies[p.id].html.clone())});
-            ctx["extra"] = json!(shared.refs_of(
-                site.section_pages
-                    .get("law")
-                    .map_or(&[][..], |v| v)
-                    .iter()
-                    .copied()
-                    .filter(|&i| site.page(i).article.is_none())
-                    .collect::<Vec<_>>()
-                    .as_slice()
-            ));
+            ctx["extra"] = Value::Array(
+                shared.refs_of(
+                    site.section_pages
+                        .get("law")
+                        .map_or(&[][..], |v| v)
+                        .iter()
+                        .copied()
+                        .filter(|&i| site.page(i).article.is_none())
+                        .collect::<Vec<_>>()
+                        .as_slice(),
+                ),
+            );
             ctx["breadcrumbs"] = breadcrumbs(shared, "", "法律条文");
             ("law-list.html".into(), ctx)
         }
