@@ -237,3 +237,14 @@ fn drafts_and_future_pages_wait() {
     assert!(dir.path().join("public/cases/draft/index.html").exists());
     assert!(dir.path().join("public/cases/future/index.html").exists());
 }
+
+#[test]
+fn folder_pages_keep_their_images_beside_them() {
+    let body = format!("{CASE}\n![现场照片](photo.png)\n");
+    let dir = fixture(&[("content/cases/pic/index.md", body.as_bytes()), ("content/cases/pic/photo.png", b"\x89PNG\r\n\x1a\n")]);
+    let r = fanzha(&["build"], dir.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(dir.path().join("public/cases/pic/photo.png")).unwrap(), b"\x89PNG\r\n\x1a\n");
+    let html = std::fs::read_to_string(dir.path().join("public/cases/pic/index.html")).unwrap();
+    assert!(html.contains("src=\"photo.png\""), "the image link stays relative to its page");
+}
