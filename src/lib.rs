@@ -284,10 +284,11 @@ pub fn build(opts: &Options) -> Result<BuildReport, BuildError> {
     let report = {
         let shared = render::Shared::new(&prepared.site, &prepared.bodies);
         let report = render::render_all(&shared, &prepared.templates, &opts.root, &staging)?;
+        timer.lap("render");
         render::write_feeds(&shared, &report, &staging)?;
         report
     };
-    timer.lap("render");
+    timer.lap("feeds");
     copy_static(opts, &prepared, &staging)?;
     timer.lap("write");
     for b in &mut prepared.bodies {
@@ -296,11 +297,13 @@ pub fn build(opts: &Options) -> Result<BuildReport, BuildError> {
     if prepared.site.config.search.enabled {
         let (docs, labels) = search_docs(&prepared.site, &prepared.bodies);
         prepared.bodies = Vec::new();
+        timer.lap("search text");
         let files = search::build_index(&docs, &search::SearchOptions { facet_labels: labels });
         drop(docs);
+        timer.lap("search index");
         files.par_iter().try_for_each(|f| staging.write(&format!("search/{}", f.path), &f.bytes))?;
+        timer.lap("search write");
     }
-    timer.lap("search");
     let (files, bytes) = (staging.files.load(std::sync::atomic::Ordering::Relaxed), staging.bytes.load(std::sync::atomic::Ordering::Relaxed));
     staging.commit()?;
     Ok(BuildReport { pages: report.pages, files, bytes, elapsed: start.elapsed(), timings: timer.1 })

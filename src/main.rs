@@ -121,7 +121,7 @@ fn options(site: &SiteArgs, output: Option<PathBuf>) -> Options {
 
 fn print_timings(report: &BuildReport) {
     for (name, d) in &report.timings {
-        eprintln!("  {name:<9} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        eprintln!("  {name:<13} {:>8.1} ms", d.as_secs_f64() * 1000.0);
     }
 }
 
@@ -194,7 +194,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {
     // SAFETY: sets a plain integer option before any other thread exists.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 20) };
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 20) };
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

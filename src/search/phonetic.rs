@@ -16,7 +16,7 @@
 use super::{shard_count, terms::fnv1a32, IndexFile};
 use pinyin::ToPinyinMulti;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Readings kept per character.
 pub const MAX_READINGS: usize = 4;
@@ -36,21 +36,6 @@ pub fn readings(c: char) -> Vec<&'static str> {
             let r = p.plain();
             if out.len() < MAX_READINGS && !r.is_empty() && !out.contains(&r) {
                 out.push(r);
-            }
-        }
-    }
-    out
-}
-
-/// Pinyin keys of a bigram: every combination of the two characters' readings.
-pub fn keys(a: char, b: char) -> Vec<String> {
-    let (ra, rb) = (readings(a), readings(b));
-    let mut out = Vec::with_capacity(ra.len() * rb.len());
-    for x in &ra {
-        for y in &rb {
-            let k = format!("{x}{y}");
-            if !out.contains(&k) {
-                out.push(k);
             }
         }
     }
@@ -77,36 +62,73 @@ pub fn reading_files() -> Vec<IndexFile> {
     files
 }
 
+/// A pinyin key (two readings concatenated, at most 14 bytes) packed into a zero-padded array, so
+/// that keys compare like their strings and sorting hundreds of thousands of them allocates nothing.
+type PackedKey = [u8; 16];
+
+fn pack(a: &str, b: &str) -> PackedKey {
+    let mut k = [0u8; 16];
+    k[..a.len()].copy_from_slice(a.as_bytes());
+    k[a.len()..a.len() + b.len()].copy_from_slice(b.as_bytes());
+    k
+}
+
+fn unpack(k: &PackedKey) -> &str {
+    let len = k.iter().position(|&b| b == 0).unwrap_or(k.len());
+    std::str::from_utf8(&k[..len]).expect("packed from two &str")
+}
+
 /// The key files `p/k{i}.json` for the index's bigrams `(a, b, df)`; returns
 /// the number of key shards and the files.
 pub fn key_files(bigrams: &[(char, char, usize)]) -> (u32, Vec<IndexFile>) {
-    let keyed: Vec<Vec<String>> = bigrams.par_iter().map(|&(a, b, _)| keys(a, b)).collect();
-    let mut by_key: BTreeMap<String, Vec<(usize, char, char)>> = BTreeMap::new();
-    for (&(a, b, df), ks) in bigrams.iter().zip(keyed) {
-        for k in ks {
-            by_key.entry(k).or_default().push((df, a, b));
-        }
-    }
-    let mut total = 0usize;
-    let entries: Vec<(String, String)> = by_key
-        .into_iter()
-        .map(|(k, mut list)| {
-            list.sort_by(|x, y| y.0.cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-            let v: String = list.iter().take(MAX_PER_KEY).flat_map(|&(_, a, b)| [a, b]).collect();
-            total += k.len() + v.len() + 6;
-            (k, v)
+    // Readings once per distinct character, not once per bigram.
+    let mut chars: Vec<char> = bigrams.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+    chars.par_sort_unstable();
+    chars.dedup();
+    let table: HashMap<char, Vec<&'static str>> = chars.par_iter().map(|&c| (c, readings(c))).collect();
+    // (key, most frequent first, then by characters): one sort groups the keys and orders each group.
+    let mut hits: Vec<(PackedKey, std::cmp::Reverse<usize>, char, char)> = bigrams
+        .par_iter()
+        .flat_map_iter(|&(a, b, df)| {
+            let (ra, rb) = (&table[&a], &table[&b]);
+            let mut keys: Vec<PackedKey> = ra.iter().flat_map(|x| rb.iter().map(move |y| pack(x, y))).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.into_iter().map(move |k| (k, std::cmp::Reverse(df), a, b))
         })
         .collect();
-    let shards = shard_count(total);
-    let mut maps: Vec<serde_json::Map<String, serde_json::Value>> = (0..shards).map(|_| serde_json::Map::new()).collect();
-    for (k, v) in entries {
-        let i = (fnv1a32(&k) % shards) as usize;
-        maps[i].insert(k, serde_json::Value::String(v));
+    hits.par_sort_unstable();
+    let mut entries: Vec<(&str, String)> = Vec::new();
+    let mut total = 0usize;
+    for group in hits.chunk_by(|x, y| x.0 == y.0) {
+        let k = unpack(&group[0].0);
+        let v: String = group.iter().take(MAX_PER_KEY).flat_map(|&(_, _, a, b)| [a, b]).collect();
+        total += k.len() + v.len() + 6;
+        entries.push((k, v));
     }
+    let shards = shard_count(total);
+    let mut maps: Vec<Vec<(&str, String)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (k, v) in entries {
+        maps[(fnv1a32(k) % shards) as usize].push((k, v));
+    }
+    // Keys arrive in sorted order, so each shard is already sorted: a JSON object as the client reads it.
     let files = maps
-        .into_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(i, m)| IndexFile { path: format!("p/k{i}.json"), bytes: serde_json::Value::Object(m).to_string().into_bytes() })
+        .map(|(i, m)| {
+            let mut out = String::with_capacity(m.iter().map(|(k, v)| k.len() + v.len() + 6).sum::<usize>() + 2);
+            out.push('{');
+            for (j, (k, v)) in m.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::from(*k).to_string());
+                out.push(':');
+                out.push_str(&serde_json::Value::from(v.as_str()).to_string());
+            }
+            out.push('}');
+            IndexFile { path: format!("p/k{i}.json"), bytes: out.into_bytes() }
+        })
         .collect();
     (shards, files)
 }
