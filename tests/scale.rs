@@ -210,9 +210,15 @@ fn a_few_thousand_notes_build_completely_and_deterministically() {
     let mut by_article: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
     let mut by_region: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for n in &notes {
-        n.fraud.iter().for_each(|f| drop(by_fraud.entry(f).or_default().insert(url(n))));
-        n.audiences.iter().for_each(|x| drop(by_audience.entry(x).or_default().insert(url(n))));
-        n.articles.iter().for_each(|&x| drop(by_article.entry(x).or_default().insert(url(n))));
+        for f in &n.fraud {
+            by_fraud.entry(f).or_default().insert(url(n));
+        }
+        for x in &n.audiences {
+            by_audience.entry(x).or_default().insert(url(n));
+        }
+        for &x in &n.articles {
+            by_article.entry(x).or_default().insert(url(n));
+        }
         by_region.entry(n.region.1).or_default().insert(url(n));
     }
     for (f, expected) in &by_fraud {
