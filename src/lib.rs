@@ -282,7 +282,8 @@ pub fn build(opts: &Options) -> Result<BuildReport, BuildError> {
     }
     let staging = output::Staging::new(&opts.output)?;
     let report = {
-        let shared = render::Shared::new(&prepared.site, &prepared.bodies);
+        let mut shared = render::Shared::new(&prepared.site, &prepared.bodies);
+        shared.render_chrome(&prepared.templates, &opts.root)?;
         let report = render::render_all(&shared, &prepared.templates, &opts.root, &staging)?;
         timer.lap("render");
         render::write_feeds(&shared, &report, &staging)?;

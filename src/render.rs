@@ -242,6 +242,9 @@ pub struct Shared<'a> {
     pub section_titles: BTreeMap<String, String>,
     /// The filter links every case list shows (types, audiences, sources with counts).
     pub case_filters: Value,
+    /// The theme's `chrome/*.html` fragments (header, navigation, footer …), rendered once per
+    /// build because they are the same on every page: name → HTML.
+    pub chrome: Value,
 }
 
 impl<'a> Shared<'a> {
@@ -260,7 +263,29 @@ impl<'a> Shared<'a> {
         });
         let section_titles = site.pages.iter().filter(|p| p.kind == PageKind::Section).map(|p| (p.section.clone(), p.title.clone())).collect();
         let case_filters = case_filters(site);
-        Shared { site, bodies, refs, site_json, section_titles, case_filters }
+        Shared { site, bodies, refs, site_json, section_titles, case_filters, chrome: Value::Null }
+    }
+
+    /// Renders the site-wide fragments `chrome/<name>.html` (which see only `site`) once; pages
+    /// insert them as `{{ chrome.<name> | safe }}`, with `-` in a name written `_`.
+    pub fn render_chrome(&mut self, templates: &Templates, root: &Path) -> Result<(), BuildError> {
+        let mut context = tera::Context::new();
+        context.insert("site", &self.site_json);
+        let mut chrome = serde_json::Map::new();
+        let mut errs = Vec::new();
+        for name in templates.tera.get_template_names().filter(|n| n.starts_with("chrome/") && n.ends_with(".html")) {
+            let key = name["chrome/".len()..name.len() - ".html".len()].replace('-', "_");
+            match templates.tera.render(name, &context) {
+                Ok(html) => drop(chrome.insert(key, Value::String(html.trim().to_string()))),
+                Err(e) => errs.push(template_error(root, &templates.files, &e)),
+            }
+        }
+        if !errs.is_empty() {
+            errs.sort();
+            return Err(BuildError::Content(errs));
+        }
+        self.chrome = Value::Object(chrome);
+        Ok(())
     }
 
     fn refs_of(&self, ids: &[usize]) -> Vec<Value> {
@@ -564,6 +589,7 @@ pub fn job_context(shared: &Shared, templates: &Templates, job: &Job) -> (String
 /// Renders one job's context (plus `site`) through its template.
 pub fn render_job(shared: &Shared, templates: &Templates, root: &Path, template: &str, mut ctx: Value) -> Result<String, BuildError> {
     ctx["site"] = shared.site_json.clone();
+    ctx["chrome"] = shared.chrome.clone();
     let context = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
     templates.tera.render(template, &context).map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))
 }

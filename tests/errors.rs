@@ -248,3 +248,28 @@ fn folder_pages_keep_their_images_beside_them() {
     let html = std::fs::read_to_string(dir.path().join("public/cases/pic/index.html")).unwrap();
     assert!(html.contains("src=\"photo.png\""), "the image link stays relative to its page");
 }
+
+#[test]
+fn a_site_chrome_fragment_overrides_the_theme_on_every_page() {
+    let footer = "<footer class=\"site-footer\"><p>某县反诈中心 编</p><p>{{ site.title }}</p></footer>\n";
+    let dir = fixture(&[("templates/chrome/footer.html", footer.as_bytes())]);
+    let r = fanzha(&["build"], dir.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for page in ["index.html", "cases/good/index.html", "fraud/task-rebate/index.html", "search/index.html", "404.html"] {
+        let html = std::fs::read_to_string(dir.path().join("public").join(page)).expect(page);
+        assert!(html.contains("<p>某县反诈中心 编</p><p>测试站</p></footer>\n</body>"), "{page}: the site's footer is missing:\n{html}");
+        assert!(html.contains("<nav class=\"main-nav\""), "{page}: the theme's navigation is missing");
+    }
+}
+
+#[test]
+fn an_error_in_a_chrome_fragment_names_the_template_and_keeps_the_output() {
+    let dir = fixture(&[]);
+    assert_eq!(fanzha(&["build"], dir.path()).code, 0);
+    let before = snapshot(&dir.path().join("public"));
+    write(dir.path(), "templates/chrome/nav.html", "<nav>{{ site.no_such_menu.items }}</nav>\n");
+    let r = fanzha(&["build"], dir.path());
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("templates/chrome/nav.html") && r.stderr.contains("模板出错"), "{}", r.stderr);
+    assert!(snapshot(&dir.path().join("public")) == before, "a failed build must leave the output as it was");
+}
