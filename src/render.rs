@@ -586,12 +586,17 @@ pub fn job_context(shared: &Shared, templates: &Templates, job: &Job) -> (String
     (pick_template(templates, &template).to_string(), ctx)
 }
 
-/// Renders one job's context (plus `site`) through its template.
-pub fn render_job(shared: &Shared, templates: &Templates, root: &Path, template: &str, mut ctx: Value) -> Result<String, BuildError> {
+/// Renders one job's context (plus `site` and `chrome`) through its template, into bytes: rendering
+/// straight into a buffer sized for a typical page saves growing it step by step and checking the
+/// UTF-8 of every page again (Tera's `render` does both).
+pub fn render_job(shared: &Shared, templates: &Templates, root: &Path, template: &str, mut ctx: Value) -> Result<Vec<u8>, BuildError> {
+    let hint = ctx.pointer("/page/content").and_then(Value::as_str).map_or(0, str::len) + 24 * 1024;
     ctx["site"] = shared.site_json.clone();
     ctx["chrome"] = shared.chrome.clone();
     let context = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
-    templates.tera.render(template, &context).map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))
+    let mut out = Vec::with_capacity(hint);
+    templates.tera.render_to(template, &context, &mut out).map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))?;
+    Ok(out)
 }
 
 /// Renders every page into `staging`, in parallel. All template errors are collected.
@@ -605,7 +610,7 @@ pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: 
             let (template, ctx) = job_context(shared, templates, job);
             let html = render_job(shared, templates, root, &template, ctx)?;
             let path = job_path(site, job);
-            staging.write(&path, html.as_bytes())?;
+            staging.write(&path, &html)?;
             Ok(sitemap_entry(site, job, &path))
         })
         .collect();

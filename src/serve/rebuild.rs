@@ -310,7 +310,7 @@ impl Rebuilder {
                     }
                 }
                 let html = render::render_job(&shared, templates, &root, &template, ctx)?;
-                Ok((path, key, Produced::Bytes(html.into_bytes()), entry))
+                Ok((path, key, Produced::Bytes(html), entry))
             })
             .collect();
         lap("render", &mut t);
