@@ -1,11 +1,11 @@
 //! Benchmark of the index builder on the synthetic fanzha corpus. It exists to keep
 //! the scale requirements honest: build time, index size and file count at 10,000
-//! case notes, and — by running `node-test/query-bytes.js` on the written index —
+//! case notes, and — by running `tests/search/node/query-bytes.js` on the written index —
 //! the bytes a browser downloads for typical first queries.
 //!
 //! ```text
-//! python3 /work/shared/bench/gen_corpus.py 10000 /tmp/corpus10k --flavor fanzha
-//! cargo run --release --example bench -- /tmp/corpus10k/cases /tmp/fanzha-bench-index
+//! python3 ../shared/bench/gen_corpus.py 10000 /tmp/corpus10k --flavor fanzha
+//! cargo run --release --example search_bench -- /tmp/corpus10k/cases /tmp/fanzha-bench-index
 //! ```
 
 use fanzha::search::{build_index, IndexFile, SearchDoc, SearchOptions};

@@ -283,7 +283,7 @@ pub fn build(opts: &Options) -> Result<BuildReport, BuildError> {
     let staging = output::Staging::new(&opts.output)?;
     let report = {
         let mut shared = render::Shared::new(&prepared.site, &prepared.bodies);
-        shared.render_chrome(&prepared.templates, &opts.root)?;
+        shared.render_fragments(&prepared.templates, &opts.root)?;
         let report = render::render_all(&shared, &prepared.templates, &opts.root, &staging)?;
         timer.lap("render");
         render::write_feeds(&shared, &report, &staging)?;

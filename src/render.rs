@@ -266,25 +266,62 @@ impl<'a> Shared<'a> {
         Shared { site, bodies, refs, site_json, section_titles, case_filters, chrome: Value::Null }
     }
 
-    /// Renders the site-wide fragments `chrome/<name>.html` (which see only `site`) once; pages
-    /// insert them as `{{ chrome.<name> | safe }}`, with `-` in a name written `_`.
-    pub fn render_chrome(&mut self, templates: &Templates, root: &Path) -> Result<(), BuildError> {
+    /// Renders the theme's fragments once per build instead of once per use: the site-wide
+    /// `chrome/<name>.html` (header, navigation, footer; they see only `site`) become
+    /// `chrome.<name>`, and each page's `cards/<name>.html` (the list entry for the page; it sees
+    /// `site` and the page ref as `p`) becomes `p.cards.<name>` on the page's ref, wherever the ref
+    /// is listed. A `-` in a file name is written `_` in the key.
+    pub fn render_fragments(&mut self, templates: &Templates, root: &Path) -> Result<(), BuildError> {
+        let names = |dir: &str| -> Vec<(String, String)> {
+            templates
+                .tera
+                .get_template_names()
+                .filter(|n| n.starts_with(dir) && n.ends_with(".html"))
+                .map(|n| (n.to_string(), n[dir.len()..n.len() - ".html".len()].replace('-', "_")))
+                .collect()
+        };
+        let fail = |e: &tera::Error| template_error(root, &templates.files, e);
         let mut context = tera::Context::new();
         context.insert("site", &self.site_json);
         let mut chrome = serde_json::Map::new();
         let mut errs = Vec::new();
-        for name in templates.tera.get_template_names().filter(|n| n.starts_with("chrome/") && n.ends_with(".html")) {
-            let key = name["chrome/".len()..name.len() - ".html".len()].replace('-', "_");
-            match templates.tera.render(name, &context) {
+        for (name, key) in names("chrome/") {
+            match templates.tera.render(&name, &context) {
                 Ok(html) => drop(chrome.insert(key, Value::String(html.trim().to_string()))),
-                Err(e) => errs.push(template_error(root, &templates.files, &e)),
+                Err(e) => errs.push(fail(&e)),
+            }
+        }
+        self.chrome = Value::Object(chrome);
+        let cards = names("cards/");
+        if !cards.is_empty() {
+            let rendered: Vec<Result<Value, SourceError>> = self
+                .refs
+                .par_iter()
+                .map_init(
+                    || context.clone(),
+                    |ctx, r| {
+                        ctx.insert("p", r);
+                        let mut out = serde_json::Map::new();
+                        for (name, key) in &cards {
+                            let html = templates.tera.render(name, ctx).map_err(|e| fail(&e))?;
+                            out.insert(key.clone(), Value::String(html.trim().to_string()));
+                        }
+                        Ok(Value::Object(out))
+                    },
+                )
+                .collect();
+            for (r, c) in self.refs.iter_mut().zip(rendered) {
+                match c {
+                    Ok(c) => r["cards"] = c,
+                    Err(e) => errs.push(e),
+                }
             }
         }
         if !errs.is_empty() {
             errs.sort();
+            errs.dedup();
             return Err(BuildError::Content(errs));
         }
-        self.chrome = Value::Object(chrome);
         Ok(())
     }
 

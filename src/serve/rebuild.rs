@@ -284,7 +284,7 @@ impl Rebuilder {
         let templates_key = templates_key.ok_or_else(|| BuildError::Usage("模板未加载".into()))?;
         let Some((_, templates)) = &self.templates else { return Err(BuildError::Usage("模板未加载".into())) };
         let mut shared = render::Shared::new(&site, &bodies);
-        shared.render_chrome(templates, &root)?;
+        shared.render_fragments(templates, &root)?;
         let global_key = hash_of((templates_key, hash_json("", &shared.site_json)));
         let old_jobs = if global_key == self.global_key { std::mem::take(&mut self.jobs) } else { HashMap::new() };
         let page_keys: Vec<u64> = site.pages.par_iter().map(page_key).collect();
