@@ -273,3 +273,19 @@ fn an_error_in_a_chrome_fragment_names_the_template_and_keeps_the_output() {
     assert!(r.stderr.contains("templates/chrome/nav.html") && r.stderr.contains("模板出错"), "{}", r.stderr);
     assert!(snapshot(&dir.path().join("public")) == before, "a failed build must leave the output as it was");
 }
+
+#[test]
+fn a_site_card_fragment_is_rendered_once_per_page_and_shown_in_every_list() {
+    let card = "<li class=\"card\"><a href=\"{{ p.url }}\">{{ p.title }}</a> 自定义卡片</li>\n";
+    let dir = fixture(&[("templates/cards/case-h2.html", card.as_bytes())]);
+    let r = fanzha(&["build"], dir.path());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want = "<li class=\"card\"><a href=\"/t/cases/good/\">小王刷单被骗</a> 自定义卡片</li>";
+    for list in ["cases/index.html", "cases/fraud/task-rebate/index.html", "cases/audience/students/index.html", "cases/law/31/index.html"] {
+        let html = std::fs::read_to_string(dir.path().join("public").join(list)).expect(list);
+        assert!(html.contains(want), "{list}: the site's card is missing:\n{html}");
+    }
+    // the theme's other card (under a section heading) is untouched
+    let fraud = std::fs::read_to_string(dir.path().join("public/fraud/task-rebate/index.html")).expect("fraud page");
+    assert!(fraud.contains("<h3 class=\"card-title\"><a href=\"/t/cases/good/\">小王刷单被骗</a></h3>"), "{fraud}");
+}
