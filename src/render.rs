@@ -232,6 +232,9 @@ pub fn section_label(section: &str) -> &'static str {
     }
 }
 
+/// A page's rendered `cards/` fragments by a hash of its ref (see [`Shared::render_fragments_reusing`]).
+pub type CardCache = std::collections::HashMap<u64, Value>;
+
 /// Shared, read-only data for every context.
 pub struct Shared<'a> {
     pub site: &'a Site,
@@ -272,6 +275,18 @@ impl<'a> Shared<'a> {
     /// `site` and the page ref as `p`) becomes `p.cards.<name>` on the page's ref, wherever the ref
     /// is listed. A `-` in a file name is written `_` in the key.
     pub fn render_fragments(&mut self, templates: &Templates, root: &Path) -> Result<(), BuildError> {
+        self.render_fragments_reusing(templates, root, None).map(|_| ())
+    }
+
+    /// [`Shared::render_fragments`], taking the cards of pages whose ref is unchanged from `reuse`
+    /// (`serve`: the previous rebuild's cards, keyed by `key(ref)`, valid while the templates and
+    /// `site` are). Returns this build's cards by key for the next rebuild (empty without `reuse`).
+    pub fn render_fragments_reusing(
+        &mut self,
+        templates: &Templates,
+        root: &Path,
+        reuse: Option<(&CardCache, &(dyn Fn(&Value) -> u64 + Sync))>,
+    ) -> Result<CardCache, BuildError> {
         let names = |dir: &str| -> Vec<(String, String)> {
             templates
                 .tera
@@ -293,26 +308,36 @@ impl<'a> Shared<'a> {
         }
         self.chrome = Value::Object(chrome);
         let cards = names("cards/");
+        let mut next = CardCache::new();
         if !cards.is_empty() {
-            let rendered: Vec<Result<Value, SourceError>> = self
+            let rendered: Vec<Result<(u64, Value), SourceError>> = self
                 .refs
                 .par_iter()
                 .map_init(
                     || context.clone(),
                     |ctx, r| {
+                        let key = reuse.map_or(0, |(_, key_of)| key_of(r));
+                        if let Some(c) = reuse.and_then(|(cache, _)| cache.get(&key)) {
+                            return Ok((key, c.clone()));
+                        }
                         ctx.insert("p", r);
                         let mut out = serde_json::Map::new();
-                        for (name, key) in &cards {
+                        for (name, k) in &cards {
                             let html = templates.tera.render(name, ctx).map_err(|e| fail(&e))?;
-                            out.insert(key.clone(), Value::String(html.trim().to_string()));
+                            out.insert(k.clone(), Value::String(html.trim().to_string()));
                         }
-                        Ok(Value::Object(out))
+                        Ok((key, Value::Object(out)))
                     },
                 )
                 .collect();
             for (r, c) in self.refs.iter_mut().zip(rendered) {
                 match c {
-                    Ok(c) => r["cards"] = c,
+                    Ok((key, c)) => {
+                        if reuse.is_some() {
+                            next.insert(key, c.clone());
+                        }
+                        r["cards"] = c;
+                    }
                     Err(e) => errs.push(e),
                 }
             }
@@ -322,7 +347,7 @@ impl<'a> Shared<'a> {
             errs.dedup();
             return Err(BuildError::Content(errs));
         }
-        Ok(())
+        Ok(next)
     }
 
     fn refs_of(&self, ids: &[usize]) -> Vec<Value> {

@@ -92,6 +92,12 @@ fn issue_7_incremental_rebuild_equals_full_build() {
     std::fs::write(&tpl, read(&tpl).replace("{% block main %}", "{% block main %}<!-- changed -->")).unwrap();
     r.rebuild().unwrap();
     assert_same_as_full_build(&root, tmp.path(), &served, "template edit");
+    // cards are kept between rebuilds; a change to the card's macro must still reach every list
+    let macros = root.join("themes/default/templates/macros.html");
+    std::fs::write(&macros, read(&macros).replace("<li class=\"card case-card\">", "<li class=\"card case-card edited\">")).unwrap();
+    r.rebuild().unwrap();
+    assert!(read(served.join("cases/index.html")).contains("case-card edited"), "card edit must show in the case list");
+    assert_same_as_full_build(&root, tmp.path(), &served, "card macro edit");
     std::fs::write(root.join("site.toml"), read(root.join("site.toml")).replace("测试站", "测试站二")).unwrap();
     r.rebuild().unwrap();
     assert_same_as_full_build(&root, tmp.path(), &served, "site.toml edit");

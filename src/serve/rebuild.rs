@@ -94,6 +94,8 @@ pub struct Rebuilder {
     jobs: HashMap<String, u64>,
     /// Hash of everything every page sees (`site`, the templates).
     global_key: u64,
+    /// The `cards/` fragments of the last rebuild, with the global key they were rendered under.
+    cards: (u64, render::CardCache),
     /// Output path → hash of the bytes on disk.
     outputs: HashMap<String, u64>,
     statics: HashMap<String, CachedStatic>,
@@ -207,6 +209,7 @@ impl Rebuilder {
             templates: None,
             jobs: HashMap::new(),
             global_key: 0,
+            cards: (0, render::CardCache::new()),
             outputs: HashMap::new(),
             statics: HashMap::new(),
             structure: 0,
@@ -284,8 +287,14 @@ impl Rebuilder {
         let templates_key = templates_key.ok_or_else(|| BuildError::Usage("模板未加载".into()))?;
         let Some((_, templates)) = &self.templates else { return Err(BuildError::Usage("模板未加载".into())) };
         let mut shared = render::Shared::new(&site, &bodies);
-        shared.render_fragments(templates, &root)?;
         let global_key = hash_of((templates_key, hash_json("", &shared.site_json)));
+        // Cards depend on the templates, `site` and the page's ref only: reuse those of unchanged refs.
+        let (cards_key, old_cards) = std::mem::take(&mut self.cards);
+        let old_cards = if cards_key == global_key { old_cards } else { render::CardCache::new() };
+        let key_of = |r: &serde_json::Value| hash_json("", r);
+        let cards = shared.render_fragments_reusing(templates, &root, Some((&old_cards, &key_of)));
+        drop(old_cards);
+        self.cards = (global_key, cards?);
         let old_jobs = if global_key == self.global_key { std::mem::take(&mut self.jobs) } else { HashMap::new() };
         let page_keys: Vec<u64> = site.pages.par_iter().map(page_key).collect();
         let body_keys: Vec<u64> = site.pages.par_iter().map(|p| hash_of(&p.body)).collect();
