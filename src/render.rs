@@ -234,6 +234,8 @@ pub fn section_label(section: &str) -> &'static str {
 
 /// A page's rendered `cards/` fragments by a hash of its ref (see [`Shared::render_fragments_reusing`]).
 pub type CardCache = std::collections::HashMap<u64, Value>;
+/// The key of a page ref in a [`CardCache`].
+pub type CardKey = dyn Fn(&Value) -> u64 + Sync;
 
 /// Shared, read-only data for every context.
 pub struct Shared<'a> {
@@ -285,7 +287,7 @@ impl<'a> Shared<'a> {
         &mut self,
         templates: &Templates,
         root: &Path,
-        reuse: Option<(&CardCache, &(dyn Fn(&Value) -> u64 + Sync))>,
+        reuse: Option<(&CardCache, &CardKey)>,
     ) -> Result<CardCache, BuildError> {
         let names = |dir: &str| -> Vec<(String, String)> {
             templates
