@@ -89,11 +89,13 @@ pub fn build_index(docs: &[SearchDoc], opts: &SearchOptions) -> Vec<IndexFile> {
     let inverted = invert(analysed, avgdl);
     let named: Vec<(String, TermOut)> = inverted.into_iter().filter_map(|t| terms::text(t.key, &words).map(|s| (s, t))).collect();
     let bigrams: Vec<(char, char, usize)> = named.iter().filter_map(|(_, t)| terms::bigram_chars(t.key).map(|(a, b)| (a, b, t.df))).collect();
-    let (term_shards, mut files) = term_files(named);
-    let (key_shards, key_files) = phonetic::key_files(&bigrams);
+    // The four groups of files are independent and each has sequential stretches: build them side by side.
+    let data_files = || ordered.docs.par_iter().enumerate().map(|(i, d)| docs::data_file(i, d)).collect::<Vec<_>>();
+    let ((term_shards, mut files), ((key_shards, key_files), (readings, data))) =
+        rayon::join(|| term_files(named), || rayon::join(|| phonetic::key_files(&bigrams), || rayon::join(phonetic::reading_files, data_files)));
     files.extend(key_files);
-    files.extend(phonetic::reading_files());
-    files.par_extend(ordered.docs.par_iter().enumerate().map(|(i, d)| docs::data_file(i, d)));
+    files.extend(readings);
+    files.extend(data);
     files.push(manifest(&ordered, opts, term_shards, key_shards));
     files.par_sort_by(|a, b| a.path.cmp(&b.path));
     files

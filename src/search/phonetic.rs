@@ -122,9 +122,13 @@ pub fn key_files(bigrams: &[(char, char, usize)]) -> (u32, Vec<IndexFile>) {
                 if j > 0 {
                     out.push(',');
                 }
-                out.push_str(&serde_json::Value::from(*k).to_string());
-                out.push(':');
-                out.push_str(&serde_json::Value::from(v.as_str()).to_string());
+                // Keys are Latin letters and ü, values Han characters: nothing to escape in JSON.
+                debug_assert!(!k.contains(['"', '\\']) && !v.contains(['"', '\\']));
+                out.push('"');
+                out.push_str(k);
+                out.push_str("\":\"");
+                out.push_str(v);
+                out.push('"');
             }
             out.push('}');
             IndexFile { path: format!("p/k{i}.json"), bytes: out.into_bytes() }
