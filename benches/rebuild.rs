@@ -108,10 +108,10 @@ fn bench_rebuilder(root: &Path, file: &Path) {
         std::fs::write(file, text.replacen("summary = \"", &format!("summary = \"{i}"), 1)).unwrap();
         let t = Instant::now();
         let o = r.rebuild_pages().expect("rebuild");
-        times.push((t.elapsed(), o.rendered, o.changed.len()));
+        times.push((t.elapsed(), o.rendered, o.changed.len(), o.timings));
         r.rebuild_search().expect("search");
     }
-    times.sort();
+    times.sort_by_key(|t| t.0);
     println!(
         "  pages, summary     {:>8.1} ms min, {:.1} ms median  (rendered {} pages, wrote {} files)",
         ms(times[0].0),
@@ -119,6 +119,9 @@ fn bench_rebuilder(root: &Path, file: &Path) {
         times[1].1,
         times[1].2
     );
+    for (stage, d) in &times[1].3 {
+        println!("    {stage:<9} {:>8.1} ms", ms(*d));
+    }
     let _ = std::fs::remove_dir_all(&out);
 }
 
