@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// A value together with the 1-based file line it came from, for errors found after validation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Spanned<T> {
     pub value: T,
     pub line: usize,
@@ -82,7 +82,7 @@ impl fmt::Display for Date {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Home,
     Section,
@@ -90,7 +90,7 @@ pub enum PageKind {
 }
 
 /// A checked page. Only `validate` makes these (and `law`, for generated article pages).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Page {
     /// Index in `Site::pages` (set by `resolve`).
     pub id: usize,

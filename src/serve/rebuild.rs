@@ -128,7 +128,7 @@ fn shows_dirty_body(job: &render::Job, dirty: &[bool]) -> bool {
 /// rest is formatted, so that nothing is cloned.
 fn page_keys(p: &mut Page) -> (u64, u64) {
     let body = std::mem::take(&mut p.body);
-    let keys = (crate::output::content_hash(format!("{p:?}").as_bytes()), crate::output::content_hash(body.as_bytes()));
+    let keys = (hash_of(&*p), crate::output::content_hash(body.as_bytes()));
     p.body = body;
     keys
 }
