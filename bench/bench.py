@@ -84,8 +84,8 @@ def bench(n):
     print(f"build  wall {bw:.3f} s  cpu {bc:.3f} s  peak {br:.0f} MiB  {pages / bw:.0f} pages/s")
     print(f"       wrote {files} files, {size / 1048576:.1f} MiB ({pages} HTML pages)")
     print(f"       search index {sfiles} files, {ssize / 1048576:.2f} MiB")
-    print(f"check  wall {cw:.3f} s  cpu {cc:.3f} s  peak {cr:.0f} MiB  ({cw / bw:.2f} of build)")
-    print("stages of the median build (fanzha build --timings):")
+    print(f"check  wall {cw:.3f} s  cpu {cc:.3f} s  peak {cr:.0f} MiB  {pages / cw:.0f} pages/s  ({cw / bw:.2f} of build)")
+    print("stages of the median build (fanzha build --timings; pages are written as they render, 'write' is the static files):")
     for line in median_build.splitlines():
         if line.startswith("  "):
             print("  " + line.strip())
