@@ -228,19 +228,14 @@ fn a_few_thousand_notes_build_completely_and_deterministically() {
         let page = read(&a, &format!("{ROOT}fraud/{f}/"));
         assert!(page.contains(&format!("href=\"{base}\"")), "{f}: the fraud page must link to its case list");
     }
-    for (x, expected) in &by_audience {
-        let base = format!("{ROOT}cases/audience/{x}/");
-        same(walk_list(&a, &base, per), expected, &base);
-    }
     for (n, expected) in &by_article {
         let base = format!("{ROOT}cases/law/{n}/");
         same(walk_list(&a, &base, per), expected, &base);
         let article = read(&a, &format!("{ROOT}law/article-{n}/"));
         assert!(article.contains(&format!("href=\"{base}\"")), "article {n} must link to its citing list");
     }
-
-    for (r, expected) in &by_region {
-        let base = format!("{ROOT}cases/region/{r}/");
+    let by_audience = by_audience.iter().map(|(x, e)| (format!("{ROOT}cases/audience/{x}/"), e));
+    for (base, expected) in by_audience.chain(by_region.iter().map(|(r, e)| (format!("{ROOT}cases/region/{r}/"), e))) {
         same(walk_list(&a, &base, per), expected, &base);
     }
 
