@@ -144,7 +144,11 @@ pub fn prepare(opts: &Options) -> Result<Prepared, BuildError> {
     let mut errs = Errors::default();
     errs.extend(loaded.errors);
     let guard = privacy::Guard::new(&config.privacy.allow);
-    let checked: Vec<Result<model::Page, Vec<SourceError>>> = loaded.files.into_par_iter().map(|f| check_file(&guard, &config, f)).collect();
+    // The templates and the law text load beside the pages (each is one sequential job).
+    let (checked, (law, templates)) = rayon::join(
+        || loaded.files.into_par_iter().map(|f| check_file(&guard, &config, f)).collect::<Vec<Result<model::Page, Vec<SourceError>>>>(),
+        || (load_law(&opts.root, &config), render::load_templates(&opts.root, &config.theme)),
+    );
     let mut pages = Vec::with_capacity(checked.len());
     for c in checked {
         match c {
@@ -153,8 +157,7 @@ pub fn prepare(opts: &Options) -> Result<Prepared, BuildError> {
         }
     }
     timer.lap("parse");
-    let law = load_law(&opts.root, &config)?;
-    let templates = render::load_templates(&opts.root, &config.theme);
+    let law = law?;
     let ropts = ResolveOptions { drafts: opts.drafts, today: opts.today.unwrap_or_else(Date::today) };
     let site = match resolve::resolve(config, pages, law, &ropts) {
         Ok(site) => site,
