@@ -121,6 +121,14 @@ pub fn validate(raw: RawPage, config: &SiteConfig) -> Result<Page, Vec<SourceErr
     if raw.fields.contains_key("title") && title.trim().is_empty() {
         f.err("title", "标题是空的", "写上标题，例如 title = \"冒充快递客服退款诈骗\"");
     }
+    let summary = f.string("summary").unwrap_or_default();
+    if schema.required.iter().any(|r| r == "summary") && raw.fields.contains_key("summary") && summary.trim().is_empty() {
+        f.err(
+            "summary",
+            "摘要（summary）是空的",
+            "用一句话写清这篇讲什么，例如 summary = \"大学生兼职刷单，垫付八千元被骗。\"；列表、搜索结果和分享链接都显示这句话",
+        );
+    }
     let page = Page {
         id: 0,
         kind,
@@ -130,7 +138,7 @@ pub fn validate(raw: RawPage, config: &SiteConfig) -> Result<Page, Vec<SourceErr
         mount: raw.file.mount.clone(),
         url,
         title,
-        summary: f.string("summary").unwrap_or_default(),
+        summary,
         date: f.date("date"),
         updated: f.date("updated"),
         expires: f.date("expires"),

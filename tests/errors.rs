@@ -289,3 +289,9 @@ fn a_site_card_fragment_is_rendered_once_per_page_and_shown_in_every_list() {
     let fraud = std::fs::read_to_string(dir.path().join("public/fraud/task-rebate/index.html")).expect("fraud page");
     assert!(fraud.contains("<h3 class=\"card-title\"><a href=\"/t/cases/good/\">小王刷单被骗</a></h3>"), "{fraud}");
 }
+
+#[test]
+fn empty_summary_names_file_and_line() {
+    let bad = CASE.replace("summary = \"刷单\"", "summary = \"  \"");
+    fails_with(&[("content/cases/bad.md", bad.as_bytes())], &["content/cases/bad.md:4:1: 摘要（summary）是空的", "怎么改"]);
+}

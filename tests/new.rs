@@ -56,6 +56,10 @@ fn issue_7_new_case_then_body_passes_check() {
     assert!(text(&again).contains("已经存在，没有覆盖"), "{}", text(&again));
     assert_eq!(read(&path), t, "not overwritten");
 
+    let unfilled = fanzha(&["check", "--root", root]);
+    assert_eq!(unfilled.status.code(), Some(1), "a note whose summary is still empty must not pass check");
+    assert!(text(&unfilled).contains("摘要（summary）是空的"), "{}", text(&unfilled));
+
     let filled = t
         .replace(
             "（写清时间、经过和损失。人物用化名，如“小李”“王阿姨”；地点写到“某市”“某县”为止；不要写真实姓名、电话、身份证号、银行卡号、车牌号。）",
