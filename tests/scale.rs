@@ -137,7 +137,9 @@ fn build(site: &Path, out: &Path, threads: usize) -> fanzha::BuildReport {
 
 /// Compares the notes a list shows with the ones it should, naming the first few differences.
 fn same(got: Vec<String>, expected: &BTreeSet<String>, list: &str) {
+    let listed = got.len();
     let got: BTreeSet<String> = got.into_iter().collect();
+    assert_eq!(got.len(), listed, "{list}: a note is listed twice");
     let missing: Vec<_> = expected.difference(&got).take(5).collect();
     let extra: Vec<_> = got.difference(expected).take(5).collect();
     assert!(missing.is_empty() && extra.is_empty(), "{list}: missing {missing:?}, not expected {extra:?}");
