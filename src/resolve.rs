@@ -38,6 +38,9 @@ pub struct Site {
     pub citing_article: Vec<Vec<usize>>,
     pub cases_by_source: BTreeMap<String, Vec<usize>>,
     pub cases_by_region: BTreeMap<String, Vec<usize>>,
+    /// Unique URL slugs of the sources and regions (see `slug::unique_slugs`).
+    pub source_slugs: BTreeMap<String, String>,
+    pub region_slugs: BTreeMap<String, String>,
     /// Guides and topics naming a fraud type.
     pub guides_by_fraud: HashMap<usize, Vec<usize>>,
     /// Child pages of each section (by first folder), in listing order.
@@ -195,6 +198,8 @@ pub fn resolve(config: SiteConfig, pages: Vec<Page>, law: Law, opts: &ResolveOpt
         citing_article: vec![Vec::new(); 51],
         cases_by_source: BTreeMap::new(),
         cases_by_region: BTreeMap::new(),
+        source_slugs: BTreeMap::new(),
+        region_slugs: BTreeMap::new(),
         guides_by_fraud: HashMap::new(),
         section_pages,
         article_pages: Vec::new(),
@@ -325,6 +330,8 @@ fn build_indexes(site: &mut Site) {
             site.alerts.push(id);
         }
     }
+    site.source_slugs = crate::slug::unique_slugs(site.cases_by_source.keys());
+    site.region_slugs = crate::slug::unique_slugs(site.cases_by_region.keys());
     let mut others: Vec<usize> = (0..site.pages.len()).filter(|&id| !site.is_case(id) && site.listed(id)).collect();
     others.sort_by(|&a, &b| site.pages[a].title.cmp(&site.pages[b].title).then(site.pages[a].url.cmp(&site.pages[b].url)));
     for &id in cases.iter().chain(others.iter()) {

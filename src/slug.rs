@@ -3,6 +3,29 @@
 //! the `pinyin` crate, one word per two characters so the slug stays short enough to read.
 
 use pinyin::ToPinyin;
+use std::collections::{BTreeMap, HashSet};
+
+/// Browse-page slugs for a set of free-text names (regions, sources), taken in the names' sorted
+/// order and made unique: pinyin drops tones, so 山西省某县 and 陕西省某县 are both
+/// `shanxi-shengmou-xian`, and the second gets `-2`. Without this two lists shared one URL and
+/// whichever was written last won.
+pub fn unique_slugs<'a>(names: impl IntoIterator<Item = &'a String>) -> BTreeMap<String, String> {
+    let mut taken = HashSet::new();
+    let mut out = BTreeMap::new();
+    let mut sorted: Vec<&String> = names.into_iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    for name in sorted {
+        let base = ascii_slug(name, 24);
+        let (mut slug, mut n) = (base.clone(), 2);
+        while !taken.insert(slug.clone()) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        out.insert(name.clone(), slug);
+    }
+    out
+}
 
 /// At most `max_chars` Han characters go into the slug; Latin letters and digits are kept.
 pub fn ascii_slug(text: &str, max_chars: usize) -> String {
@@ -49,6 +72,16 @@ pub fn ascii_slug(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_with_the_same_pinyin_get_different_slugs() {
+        let names: Vec<String> = ["陕西省某县", "山西省某县", "山西省某县", "！！"].iter().map(|s| s.to_string()).collect();
+        let slugs = unique_slugs(&names);
+        assert_eq!(slugs["山西省某县"], "shanxi-shengmou-xian");
+        assert_eq!(slugs["陕西省某县"], "shanxi-shengmou-xian-2");
+        assert_eq!(slugs["！！"], "page", "a name with nothing to spell still gets a slug");
+        assert_eq!(slugs.len(), 3);
+    }
 
     #[test]
     fn chinese_title_gives_readable_ascii() {

@@ -26,7 +26,10 @@ const FRAUD: [&str; 11] = [
     "ai-deepfake",
 ];
 const AUDIENCES: [&str; 6] = ["students", "elderly", "accountants", "enterprises", "families", "rural"];
-const REGIONS: [(&str, &str); 7] = [
+/// Region names and their browse-page slugs; 山西 and 陕西 have the same toneless pinyin.
+const REGIONS: [(&str, &str); 9] = [
+    ("山西省某县", "shanxi-shengmou-xian"),
+    ("陕西省某县", "shanxi-shengmou-xian-2"),
     ("河北省某市", "hebei-shengmou-shi"),
     ("湖南省某县", "hunan-shengmou-xian"),
     ("江苏省某区", "jiangsu-shengmou-qu"),
