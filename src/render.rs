@@ -154,8 +154,8 @@ pub fn term_url(site: &Site, items: &ListItems) -> String {
         ListItems::Fraud(id) => format!("/cases/fraud/{}/", site.slug(*id)),
         ListItems::Audience(id) => format!("/cases/audience/{}/", site.slug(*id)),
         ListItems::Article(n) => format!("/cases/law/{n}/"),
-        ListItems::Source(s) => format!("/cases/source/{}/", crate::slug::ascii_slug(s, 24)),
-        ListItems::Region(r) => format!("/cases/region/{}/", crate::slug::ascii_slug(r, 24)),
+        ListItems::Source(s) => format!("/cases/source/{}/", site.source_slugs.get(s).map_or("term", String::as_str)),
+        ListItems::Region(r) => format!("/cases/region/{}/", site.region_slugs.get(r).map_or("term", String::as_str)),
         ListItems::Cases => "/cases/".into(),
         ListItems::Section(s) => format!("/{s}/"),
     }
@@ -650,33 +650,59 @@ pub fn job_context(shared: &Shared, templates: &Templates, job: &Job) -> (String
     (pick_template(templates, &template).to_string(), ctx)
 }
 
-/// Renders one job's context (plus `site` and `chrome`) through its template, into bytes: rendering
-/// straight into a buffer sized for a typical page saves growing it step by step and checking the
-/// UTF-8 of every page again (Tera's `render` does both).
-pub fn render_job(shared: &Shared, templates: &Templates, root: &Path, template: &str, mut ctx: Value) -> Result<Vec<u8>, BuildError> {
-    let hint = ctx.pointer("/page/content").and_then(Value::as_str).map_or(0, str::len) + 24 * 1024;
-    ctx["site"] = shared.site_json.clone();
-    ctx["chrome"] = shared.chrome.clone();
-    let context = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
-    let mut out = Vec::with_capacity(hint);
-    templates.tera.render_to(template, &context, &mut out).map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))?;
-    Ok(out)
+/// A context that keeps `site` and `chrome` (the same for every page) and lends each job's own keys
+/// to them for one render: copying `site` into every page's context cost more allocations than the
+/// page's own refs. One per thread (`map_init`).
+pub struct JobRenderer(tera::Context);
+
+impl JobRenderer {
+    pub fn new(shared: &Shared) -> JobRenderer {
+        let mut c = tera::Context::new();
+        c.insert("site", &shared.site_json);
+        c.insert("chrome", &shared.chrome);
+        JobRenderer(c)
+    }
+
+    /// Renders one job's context (plus `site` and `chrome`) through its template, into bytes:
+    /// rendering straight into a buffer sized for a typical page saves growing it step by step and
+    /// checking the UTF-8 of every page again (Tera's `render` does both).
+    pub fn render(&mut self, templates: &Templates, root: &Path, template: &str, ctx: Value) -> Result<Vec<u8>, BuildError> {
+        let hint = ctx.pointer("/page/content").and_then(Value::as_str).map_or(0, str::len) + 24 * 1024;
+        let keys: Vec<String> = ctx.as_object().map(|o| o.keys().filter(|k| *k != "site" && *k != "chrome").cloned().collect()).unwrap_or_default();
+        let job = tera::Context::from_value(ctx).map_err(|e| BuildError::Usage(e.to_string()))?;
+        self.0.extend(job);
+        let mut out = Vec::with_capacity(hint);
+        let result = templates.tera.render_to(template, &self.0, &mut out);
+        for k in &keys {
+            self.0.remove(k);
+        }
+        result.map_err(|e| BuildError::Content(vec![template_error(root, &templates.files, &e)]))?;
+        Ok(out)
+    }
 }
 
 /// Renders every page into `staging`, in parallel. All template errors are collected.
 pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: &Staging) -> Result<RenderReport, BuildError> {
     let site = shared.site;
     let jobs = jobs(site);
+    let mut paths = std::collections::HashSet::with_capacity(jobs.len());
+    if let Some(dup) = jobs.iter().map(|j| job_path(site, j)).find(|p| !paths.insert(p.clone())) {
+        // Two pages writing one file would make the output depend on thread timing.
+        return Err(BuildError::Usage(format!("内部错误：两个页面都要写到 {dup}，请把这条信息报告给开发者")));
+    }
     type Entry = Option<(String, Option<String>)>;
     let results: Vec<Result<Entry, BuildError>> = jobs
         .par_iter()
-        .map(|job| {
-            let (template, ctx) = job_context(shared, templates, job);
-            let html = render_job(shared, templates, root, &template, ctx)?;
-            let path = job_path(site, job);
-            staging.write(&path, &html)?;
-            Ok(sitemap_entry(site, job, &path))
-        })
+        .map_init(
+            || JobRenderer::new(shared),
+            |renderer, job| {
+                let (template, ctx) = job_context(shared, templates, job);
+                let html = renderer.render(templates, root, &template, ctx)?;
+                let path = job_path(site, job);
+                staging.write(&path, &html)?;
+                Ok(sitemap_entry(site, job, &path))
+            },
+        )
         .collect();
     let mut sitemap = Vec::new();
     let mut errs = Vec::new();

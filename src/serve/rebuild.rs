@@ -308,24 +308,27 @@ impl Rebuilder {
         let jobs = render::jobs(&site);
         let done: Vec<Result<Done, BuildError>> = jobs
             .par_iter()
-            .map(|job| {
-                let path = render::job_path(&site, job);
-                let entry = render::sitemap_entry(&site, job, &path);
-                if let (Some(d), Some(&key), Some(&h)) = (&dirty, old_jobs.get(&path), self.outputs.get(&path)) {
-                    if !shows_dirty_body(job, d) {
-                        return Ok((path, key, Produced::Same(h), entry));
+            .map_init(
+                || render::JobRenderer::new(&shared),
+                |renderer, job| {
+                    let path = render::job_path(&site, job);
+                    let entry = render::sitemap_entry(&site, job, &path);
+                    if let (Some(d), Some(&key), Some(&h)) = (&dirty, old_jobs.get(&path), self.outputs.get(&path)) {
+                        if !shows_dirty_body(job, d) {
+                            return Ok((path, key, Produced::Same(h), entry));
+                        }
                     }
-                }
-                let (template, ctx) = render::job_context(&shared, templates, job);
-                let key = hash_json(&template, &ctx);
-                if old_jobs.get(&path) == Some(&key) {
-                    if let Some(&h) = self.outputs.get(&path) {
-                        return Ok((path, key, Produced::Same(h), entry));
+                    let (template, ctx) = render::job_context(&shared, templates, job);
+                    let key = hash_json(&template, &ctx);
+                    if old_jobs.get(&path) == Some(&key) {
+                        if let Some(&h) = self.outputs.get(&path) {
+                            return Ok((path, key, Produced::Same(h), entry));
+                        }
                     }
-                }
-                let html = render::render_job(&shared, templates, &root, &template, ctx)?;
-                Ok((path, key, Produced::Bytes(html), entry))
-            })
+                    let html = renderer.render(templates, &root, &template, ctx)?;
+                    Ok((path, key, Produced::Bytes(html), entry))
+                },
+            )
             .collect();
         lap("render", &mut t);
         let mut produced: BTreeMap<String, Produced> = BTreeMap::new();
