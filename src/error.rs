@@ -96,6 +96,18 @@ impl Errors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Keeps a content error with the others, to be reported together (`Ok(None)`); any other
+    /// error ends the run.
+    pub fn keep<T>(&mut self, result: Result<T, BuildError>) -> Result<Option<T>, BuildError> {
+        match result {
+            Ok(v) => Ok(Some(v)),
+            Err(BuildError::Content(e)) => {
+                self.extend(e);
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
     /// `Ok(())` when nothing was collected, else the sorted, de-duplicated errors.
     pub fn into_result(mut self) -> Result<(), BuildError> {
         if self.0.is_empty() {

@@ -170,14 +170,7 @@ pub fn prepare(opts: &Options) -> Result<Prepared, BuildError> {
     let bodies = render_bodies(&site);
     errs.extend(link_errors(&site, &bodies));
     timer.lap("markdown");
-    let templates = match templates {
-        Ok(t) => Some(t),
-        Err(BuildError::Content(e)) => {
-            errs.extend(e);
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let templates = errs.keep(templates)?;
     errs.into_result()?;
     let templates = templates.ok_or_else(|| BuildError::Usage("模板未加载".into()))?;
     Ok(Prepared { site, bodies, assets: loaded.assets, templates, timings: timer.1 })

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 use tera::Tera;
 
-use crate::error::{BuildError, SourceError};
+use crate::error::{BuildError, Errors, SourceError};
 use crate::markdown::{escape_html, Rendered};
 use crate::model::PageKind;
 use crate::output::{Sink, Staging};
@@ -301,7 +301,7 @@ impl<'a> Shared<'a> {
         let mut context = tera::Context::new();
         context.insert("site", &self.site_json);
         let mut chrome = serde_json::Map::new();
-        let mut errs = Vec::new();
+        let mut errs = Errors::default();
         for (name, key) in names("chrome/") {
             match templates.tera.render(&name, &context) {
                 Ok(html) => drop(chrome.insert(key, Value::String(html.trim().to_string()))),
@@ -344,11 +344,7 @@ impl<'a> Shared<'a> {
                 }
             }
         }
-        if !errs.is_empty() {
-            errs.sort();
-            errs.dedup();
-            return Err(BuildError::Content(errs));
-        }
+        errs.into_result()?;
         Ok(next)
     }
 
@@ -705,20 +701,11 @@ pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: 
         )
         .collect();
     let mut sitemap = Vec::new();
-    let mut errs = Vec::new();
+    let mut errs = Errors::default();
     for r in results {
-        match r {
-            Ok(Some(entry)) => sitemap.push(entry),
-            Ok(None) => {}
-            Err(BuildError::Content(e)) => errs.extend(e),
-            Err(e) => return Err(e),
-        }
+        sitemap.extend(errs.keep(r)?.flatten());
     }
-    if !errs.is_empty() {
-        errs.sort();
-        errs.dedup();
-        return Err(BuildError::Content(errs));
-    }
+    errs.into_result()?;
     sitemap.sort();
     Ok(RenderReport { pages: jobs.len(), sitemap })
 }

@@ -282,14 +282,7 @@ impl Rebuilder {
         let bodies = self.bodies(&site);
         errs.extend(crate::link_errors(&site, &bodies));
         lap("markdown", &mut t);
-        let templates_key = match templates {
-            Ok(k) => Some(k),
-            Err(BuildError::Content(e)) => {
-                errs.extend(e);
-                None
-            }
-            Err(e) => return Err(e),
-        };
+        let templates_key = errs.keep(templates)?;
         errs.into_result()?;
         let templates_key = templates_key.ok_or_else(|| BuildError::Usage("模板未加载".into()))?;
         let Some((_, templates)) = &self.templates else { return Err(BuildError::Usage("模板未加载".into())) };
@@ -335,7 +328,7 @@ impl Rebuilder {
         let mut new_jobs = HashMap::with_capacity(done.len());
         let mut sitemap = Vec::new();
         let mut rendered = 0;
-        let mut render_errs = Vec::new();
+        let mut render_errs = Errors::default();
         for d in done {
             match d {
                 Ok((path, key, p, entry)) => {
@@ -353,9 +346,7 @@ impl Rebuilder {
         }
         if !render_errs.is_empty() {
             self.jobs = old_jobs;
-            render_errs.sort();
-            render_errs.dedup();
-            return Err(BuildError::Content(render_errs));
+            render_errs.into_result()?;
         }
         sitemap.sort();
         let report = render::RenderReport { pages: jobs.len(), sitemap };
