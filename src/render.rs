@@ -615,6 +615,17 @@ fn special_context(shared: &Shared, job: &Job) -> (String, Value) {
     }
 }
 
+/// The output file of each job, in order. Two jobs writing one file would make the output depend
+/// on thread timing, so that is refused (it is a bug in fanzha, not in the content).
+pub fn job_paths(site: &Site, jobs: &[Job]) -> Result<Vec<String>, BuildError> {
+    let paths: Vec<String> = jobs.iter().map(|j| job_path(site, j)).collect();
+    let mut seen = std::collections::HashSet::with_capacity(paths.len());
+    match paths.iter().find(|p| !seen.insert(p.as_str())) {
+        Some(dup) => Err(BuildError::Usage(format!("内部错误：两个页面都要写到 {dup}，请把这条信息报告给开发者"))),
+        None => Ok(paths),
+    }
+}
+
 /// The site path of a job's output file.
 pub fn job_path(site: &Site, job: &Job) -> String {
     match job {
@@ -681,22 +692,18 @@ impl JobRenderer {
 pub fn render_all(shared: &Shared, templates: &Templates, root: &Path, staging: &Staging) -> Result<RenderReport, BuildError> {
     let site = shared.site;
     let jobs = jobs(site);
-    let mut paths = std::collections::HashSet::with_capacity(jobs.len());
-    if let Some(dup) = jobs.iter().map(|j| job_path(site, j)).find(|p| !paths.insert(p.clone())) {
-        // Two pages writing one file would make the output depend on thread timing.
-        return Err(BuildError::Usage(format!("内部错误：两个页面都要写到 {dup}，请把这条信息报告给开发者")));
-    }
+    let paths = job_paths(site, &jobs)?;
     type Entry = Option<(String, Option<String>)>;
     let results: Vec<Result<Entry, BuildError>> = jobs
         .par_iter()
+        .zip(&paths)
         .map_init(
             || JobRenderer::new(shared),
-            |renderer, job| {
+            |renderer, (job, path)| {
                 let (template, ctx) = job_context(shared, templates, job);
                 let html = renderer.render(templates, root, &template, ctx)?;
-                let path = job_path(site, job);
-                staging.write(&path, &html)?;
-                Ok(sitemap_entry(site, job, &path))
+                staging.write(path, &html)?;
+                Ok(sitemap_entry(site, job, path))
             },
         )
         .collect();

@@ -299,12 +299,13 @@ impl Rebuilder {
         let structure = hash_of((global_key, config_key, format!("{:?}", site.law), site.today, &page_keys));
         let dirty = body_only_changes(structure, self.structure, &self.body_keys, &body_keys);
         let jobs = render::jobs(&site);
+        let paths = render::job_paths(&site, &jobs)?;
         let done: Vec<Result<Done, BuildError>> = jobs
             .par_iter()
+            .zip(paths)
             .map_init(
                 || render::JobRenderer::new(&shared),
-                |renderer, job| {
-                    let path = render::job_path(&site, job);
+                |renderer, (job, path)| {
                     let entry = render::sitemap_entry(&site, job, &path);
                     if let (Some(d), Some(&key), Some(&h)) = (&dirty, old_jobs.get(&path), self.outputs.get(&path)) {
                         if !shows_dirty_body(job, d) {
