@@ -232,10 +232,9 @@ pub fn section_label(section: &str) -> &'static str {
     }
 }
 
-/// A page's rendered `cards/` fragments by a hash of its ref (see [`Shared::render_fragments_reusing`]).
+/// A page's rendered `cards/` fragments by the [`crate::output::json_hash`] of its ref (see
+/// [`Shared::render_fragments_reusing`]).
 pub type CardCache = std::collections::HashMap<u64, Value>;
-/// The key of a page ref in a [`CardCache`].
-pub type CardKey = dyn Fn(&Value) -> u64 + Sync;
 
 /// Shared, read-only data for every context.
 pub struct Shared<'a> {
@@ -281,14 +280,9 @@ impl<'a> Shared<'a> {
     }
 
     /// [`Shared::render_fragments`], taking the cards of pages whose ref is unchanged from `reuse`
-    /// (`serve`: the previous rebuild's cards, keyed by `key(ref)`, valid while the templates and
-    /// `site` are). Returns this build's cards by key for the next rebuild (empty without `reuse`).
-    pub fn render_fragments_reusing(
-        &mut self,
-        templates: &Templates,
-        root: &Path,
-        reuse: Option<(&CardCache, &CardKey)>,
-    ) -> Result<CardCache, BuildError> {
+    /// (`serve`: the previous rebuild's cards, valid while the templates and `site` are). Returns
+    /// this build's cards for the next rebuild (empty without `reuse`).
+    pub fn render_fragments_reusing(&mut self, templates: &Templates, root: &Path, reuse: Option<&CardCache>) -> Result<CardCache, BuildError> {
         let names = |dir: &str| -> Vec<(String, String)> {
             templates
                 .tera
@@ -318,8 +312,8 @@ impl<'a> Shared<'a> {
                 .map_init(
                     || context.clone(),
                     |ctx, r| {
-                        let key = reuse.map_or(0, |(_, key_of)| key_of(r));
-                        if let Some(c) = reuse.and_then(|(cache, _)| cache.get(&key)) {
+                        let key = reuse.map_or(0, |_| crate::output::json_hash("", r));
+                        if let Some(c) = reuse.and_then(|cache| cache.get(&key)) {
                             return Ok((key, c.clone()));
                         }
                         ctx.insert("p", r);

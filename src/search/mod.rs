@@ -25,7 +25,7 @@ use terms::Key;
 use tokenize::Kind;
 
 /// One page to index.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct SearchDoc {
     /// Site-relative URL, e.g. "/fraud/task-rebate/" (the client prefixes the site root).
     pub url: String,

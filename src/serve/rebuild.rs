@@ -139,31 +139,6 @@ fn hash_of(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// Hashes a template name and a JSON value by walking the value: strings (page bodies are most of
-/// the bytes) go through the output's fast content hash whole, with no JSON escaping or copying. A
-/// front-matter edit makes `serve` hash every page's context (hundreds of megabytes at 10,000
-/// pages); serializing them into SipHash took most of that rebuild.
-fn hash_json(template: &str, value: &serde_json::Value) -> u64 {
-    fn mix(h: u64, x: u64) -> u64 {
-        let h = (h ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        h ^ (h >> 29)
-    }
-    fn walk(h: u64, v: &serde_json::Value) -> u64 {
-        use serde_json::Value;
-        match v {
-            Value::Null => mix(h, 1),
-            Value::Bool(b) => mix(h, 2 + u64::from(*b)),
-            Value::Number(n) => mix(mix(h, 4), n.as_f64().map_or(0, f64::to_bits) ^ n.as_i64().map_or(0, |i| i as u64)),
-            Value::String(s) => mix(mix(h, 5), crate::output::content_hash(s.as_bytes())),
-            Value::Array(a) => a.iter().fold(mix(h, 6 ^ (a.len() as u64) << 8), walk),
-            Value::Object(o) => {
-                o.iter().fold(mix(h, 7 ^ (o.len() as u64) << 8), |h, (k, v)| walk(mix(h, crate::output::content_hash(k.as_bytes())), v))
-            }
-        }
-    }
-    walk(crate::output::content_hash(template.as_bytes()), value)
-}
-
 /// Collects small generated files (sitemap, feeds) in memory.
 #[derive(Default)]
 struct Memory(Mutex<Vec<(String, Vec<u8>)>>);
@@ -287,12 +262,11 @@ impl Rebuilder {
         let templates_key = templates_key.ok_or_else(|| BuildError::Usage("模板未加载".into()))?;
         let Some((_, templates)) = &self.templates else { return Err(BuildError::Usage("模板未加载".into())) };
         let mut shared = render::Shared::new(&site, &bodies);
-        let global_key = hash_of((templates_key, hash_json("", &shared.site_json)));
+        let global_key = hash_of((templates_key, crate::output::json_hash("", &shared.site_json)));
         // Cards depend on the templates, `site` and the page's ref only: reuse those of unchanged refs.
         let (cards_key, old_cards) = std::mem::take(&mut self.cards);
         let old_cards = if cards_key == global_key { old_cards } else { render::CardCache::new() };
-        let key_of = |r: &serde_json::Value| hash_json("", r);
-        let cards = shared.render_fragments_reusing(templates, &root, Some((&old_cards, &key_of)));
+        let cards = shared.render_fragments_reusing(templates, &root, Some(&old_cards));
         drop(old_cards);
         self.cards = (global_key, cards?);
         let old_jobs = if global_key == self.global_key { std::mem::take(&mut self.jobs) } else { HashMap::new() };
@@ -313,7 +287,7 @@ impl Rebuilder {
                         }
                     }
                     let (template, ctx) = render::job_context(&shared, templates, job);
-                    let key = hash_json(&template, &ctx);
+                    let key = crate::output::json_hash(&template, &ctx);
                     if old_jobs.get(&path) == Some(&key) {
                         if let Some(&h) = self.outputs.get(&path) {
                             return Ok((path, key, Produced::Same(h), entry));
@@ -398,7 +372,7 @@ impl Rebuilder {
         let (site, bodies) = self.last.as_ref()?;
         let job = if site.config.search.enabled {
             let (docs, labels) = crate::search_docs(site, bodies);
-            let key = hash_of((hash_json("", &serde_json::to_value(&docs).unwrap_or_default()), &labels));
+            let key = hash_of((&docs, &labels));
             SearchJob { key: Some(key), docs, labels }
         } else {
             SearchJob { key: None, docs: Vec::new(), labels: BTreeMap::new() }
