@@ -118,16 +118,20 @@ pub fn validate(raw: RawPage, config: &SiteConfig) -> Result<Page, Vec<SourceErr
     }
     let mut f = Fields { raw: &raw, errs: &mut errs };
     let title = f.string("title").unwrap_or_default();
-    if raw.fields.contains_key("title") && title.trim().is_empty() {
-        f.err("title", "标题是空的", "写上标题，例如 title = \"冒充快递客服退款诈骗\"");
-    }
     let summary = f.string("summary").unwrap_or_default();
-    if schema.required.iter().any(|r| r == "summary") && raw.fields.contains_key("summary") && summary.trim().is_empty() {
-        f.err(
+    // A required text that is there but blank is as good as missing (every schema requires a title).
+    for (key, value, message, hint) in [
+        ("title", &title, "标题是空的", "写上标题，例如 title = \"冒充快递客服退款诈骗\""),
+        (
             "summary",
+            &summary,
             "摘要（summary）是空的",
             "用一句话写清这篇讲什么，例如 summary = \"大学生兼职刷单，垫付八千元被骗。\"；列表、搜索结果和分享链接都显示这句话",
-        );
+        ),
+    ] {
+        if schema.required.iter().any(|r| r == key) && raw.fields.contains_key(key) && value.trim().is_empty() {
+            f.err(key, message, hint);
+        }
     }
     let page = Page {
         id: 0,
