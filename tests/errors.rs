@@ -291,7 +291,9 @@ fn a_site_card_fragment_is_rendered_once_per_page_and_shown_in_every_list() {
 }
 
 #[test]
-fn empty_summary_names_file_and_line() {
+fn empty_title_or_summary_names_file_and_line() {
     let bad = CASE.replace("summary = \"刷单\"", "summary = \"  \"");
     fails_with(&[("content/cases/bad.md", bad.as_bytes())], &["content/cases/bad.md:4:1: 摘要（summary）是空的", "怎么改"]);
+    let bad = CASE.replace("title = \"小王刷单被骗\"", "title = \"\"");
+    fails_with(&[("content/cases/bad.md", bad.as_bytes())], &["content/cases/bad.md:2:1: 标题是空的", "怎么改"]);
 }
